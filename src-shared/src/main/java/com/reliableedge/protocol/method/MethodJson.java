@@ -1,0 +1,95 @@
+package com.reliableedge.protocol.method;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.reliableedge.protocol.ProtocolException;
+
+/**
+ * The JSON codec of the method payloads and the {@code backfillStatus} body. It reads through a tree and checks
+ * each field by hand (no reflection, so native images need no registration), and writes fields in a fixed order.
+ * Unknown fields are ignored, so later versions can add some.
+ */
+public final class MethodJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private MethodJson() {
+    }
+
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    static byte[] write(ObjectNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an ObjectNode always serializes", e);
+        }
+    }
+
+    /** Reads a JSON object, or throws naming {@code what} (the payload or body). */
+    static JsonNode readObject(String what, byte[] json, int maxBytes) {
+        if (json == null || json.length == 0) {
+            throw ProtocolException.missing(what);
+        }
+        if (json.length > maxBytes) {
+            throw new ProtocolException(what, json.length + " bytes", "is larger than " + maxBytes + " bytes");
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new ProtocolException(what, preview(json), "is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ProtocolException(what, preview(json), "is not valid JSON", e);
+        }
+        if (node == null || !node.isObject()) {
+            throw new ProtocolException(what, preview(json), "must be a JSON object");
+        }
+        return node;
+    }
+
+    static String requiredText(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw ProtocolException.missing(field);
+        }
+        if (!value.isTextual()) {
+            throw new ProtocolException(field, value.toString(), "must be a JSON string");
+        }
+        return value.textValue();
+    }
+
+    static String optionalText(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new ProtocolException(field, value.toString(), "must be a JSON string");
+        }
+        return value.textValue();
+    }
+
+    static int requiredInt(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw ProtocolException.missing(field);
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new ProtocolException(field, value.toString(), "must be an integer");
+        }
+        return value.intValue();
+    }
+
+    private static String preview(byte[] json) {
+        String s = new String(json, 0, Math.min(json.length, 80), StandardCharsets.UTF_8);
+        return json.length > 80 ? s + "…" : s;
+    }
+}
