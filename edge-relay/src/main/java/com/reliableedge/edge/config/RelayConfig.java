@@ -1,0 +1,187 @@
+package com.reliableedge.edge.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The edge relay's configuration: every key under {@code relay.}, with its default. */
+@ConfigMapping(prefix = "relay")
+public interface RelayConfig {
+
+    /** This installation's device id (PROTOCOL.md section 1); the connection string's DeviceId wins when set. */
+    @WithDefault("edge-1")
+    String deviceId();
+
+    /** Where the durable buffer lives. */
+    @WithDefault("data")
+    Path dataDir();
+
+    /** IoT Hub style {@code HostName=…;DeviceId=…;SharedAccessKey=…}: signs upstream requests, checks methods. */
+    Optional<String> connectionString();
+
+    /** Monotonic spacing of empty heartbeat batches of a quiet stream (E3). */
+    @WithDefault("30s")
+    Duration heartbeatInterval();
+
+    Source source();
+
+    Upstream upstream();
+
+    Batch batch();
+
+    Buffer buffer();
+
+    Lanes lanes();
+
+    Sender sender();
+
+    Backfill backfill();
+
+    interface Source {
+        /** {@code simulator} (the only adapter shipped so far). */
+        @WithDefault("simulator")
+        String kind();
+
+        /** How often the live feed is polled. */
+        @WithDefault("20ms")
+        Duration pollInterval();
+
+        /** Most events taken from one stream's live feed per poll. */
+        @WithDefault("20000")
+        int maxEventsPerPoll();
+
+        Simulator simulator();
+    }
+
+    interface Simulator {
+        /** Time-indexed streams. */
+        @WithDefault("line-1,line-2")
+        List<String> streams();
+
+        /** Sequence-indexed streams. */
+        Optional<List<String>> sequenceStreams();
+
+        /** Spacing of a time-indexed stream's events (section 8's periodMs). */
+        @WithDefault("100ms")
+        Duration period();
+
+        /** Events per second of a sequence-indexed stream: index = floor(epochMillis * rate / 1000). */
+        @WithDefault("10")
+        long sequenceRate();
+
+        /** When set, the live feed drops for {@link #disconnectFor()} at the start of every such period. */
+        Optional<Duration> disconnectEvery();
+
+        @WithDefault("5s")
+        Duration disconnectFor();
+
+        /** When set, history older than this (by index, relative to now) is unavailable. */
+        Optional<Duration> historyHorizon();
+
+        /** Added to every history read, to simulate a slow source. */
+        @WithDefault("0s")
+        Duration historyDelay();
+    }
+
+    interface Upstream {
+        /** {@code http} (the default transport). */
+        @WithDefault("http")
+        String kind();
+
+        Http http();
+    }
+
+    interface Http {
+        /** Base URL of the cloud's ingest endpoint. */
+        @WithDefault("http://127.0.0.1:8080")
+        URI url();
+
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Lifetime of the SAS tokens the relay signs. */
+        @WithDefault("1h")
+        Duration tokenTtl();
+    }
+
+    interface Batch {
+        /** Largest message, body as sent plus every property name and value. */
+        @WithDefault("262144")
+        int maxBytes();
+
+        /** Most events in one batch. */
+        @WithDefault("50000")
+        int maxEvents();
+
+        /** Widest window of a time-indexed stream. */
+        @WithDefault("1m")
+        Duration maxSpan();
+
+        /** Widest window of a sequence-indexed stream, in sequence numbers. */
+        @WithDefault("100000")
+        long maxSequenceSpan();
+
+        /** How long an event may wait in an open window before the window is sealed. */
+        @WithDefault("1s")
+        Duration linger();
+
+        /** Gzip bodies (kept only when smaller than the plain body). */
+        @WithDefault("false")
+        boolean gzip();
+    }
+
+    interface Buffer {
+        /** Most bytes of sealed messages kept; the oldest are evicted (and counted) past it. */
+        @WithDefault("268435456")
+        long maxBytes();
+
+        /** Sealed messages older than this are evicted (and counted). */
+        @WithDefault("7d")
+        Duration maxAge();
+    }
+
+    interface Lanes {
+        /** Live batches sealed within this are sent before older ones (the backlog). */
+        @WithDefault("60s")
+        Duration liveWindow();
+    }
+
+    interface Sender {
+        /** Most messages in flight at once. */
+        @WithDefault("4")
+        int maxInFlight();
+
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("30s")
+        Duration maxBackoff();
+
+        /** Optional budget in messages per second. */
+        OptionalDouble maxMessagesPerSecond();
+
+        /** Optional budget in bytes per second. */
+        OptionalLong maxBytesPerSecond();
+    }
+
+    interface Backfill {
+        /** Accepted jobs not yet finished, past which the method answers 503. */
+        @WithDefault("16")
+        int maxActiveJobs();
+
+        /** Span of one history read of a time-indexed stream. */
+        @WithDefault("1m")
+        Duration chunkSpan();
+
+        /** Span of one history read of a sequence-indexed stream. */
+        @WithDefault("10000")
+        long chunkSequenceSpan();
+    }
+}
