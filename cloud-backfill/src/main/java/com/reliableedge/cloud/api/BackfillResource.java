@@ -1,0 +1,110 @@
+package com.reliableedge.cloud.api;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.persistence.TypedQuery;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.request.RequestService;
+import com.reliableedge.cloud.request.RequestState;
+import com.reliableedge.cloud.scan.RequestPlanner;
+import com.reliableedge.cloud.security.OperatorOnly;
+import com.reliableedge.cloud.store.BackfillRequestEntity;
+import com.reliableedge.cloud.store.StreamEntity;
+import com.reliableedge.cloud.store.StreamStore;
+import com.reliableedge.protocol.ProtocolException;
+import com.reliableedge.protocol.coverage.Interval;
+import com.reliableedge.protocol.index.Window;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/** Backfill requests (operator API): list them, or ask for a window. */
+@Path("/api/v1/backfills")
+@OperatorOnly
+@Tag(name = "backfills", description = "Backfill requests")
+@SecurityRequirement(name = "operator")
+@Produces(MediaType.APPLICATION_JSON)
+public class BackfillResource {
+
+    private final BackfillConfig config;
+    private final Clock clock;
+    private final StreamStore streams;
+    private final RequestService requests;
+
+    public BackfillResource(BackfillConfig config, Clock clock, StreamStore streams, RequestService requests) {
+        this.config = config;
+        this.clock = clock;
+        this.streams = streams;
+        this.requests = requests;
+    }
+
+    @GET
+    @Operation(summary = "Requests, newest first, optionally in one state")
+    public List<Views.RequestView> list(@QueryParam("state") String state,
+            @QueryParam("limit") @DefaultValue("1000") int limit) {
+        if (limit < 1 || limit > StreamResource.MAX_LIMIT) {
+            throw new ProtocolException("limit", Integer.toString(limit), "must be between 1 and "
+                    + StreamResource.MAX_LIMIT);
+        }
+        String where = state == null || state.isEmpty() ? "" : " and r.state = :state";
+        TypedQuery<Object[]> query = BackfillRequestEntity.getEntityManager().createQuery(
+                "select r, s from BackfillRequestEntity r, StreamEntity s where s.id = r.streamId" + where
+                        + " order by r.createdAt desc, r.requestId",
+                Object[].class).setMaxResults(limit);
+        if (!where.isEmpty()) {
+            query.setParameter("state", parseState(state));
+        }
+        return query.getResultList().stream()
+                .map(row -> Views.RequestView.of((BackfillRequestEntity) row[0], (StreamEntity) row[1])).toList();
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Ask for a window: {deviceId, batchId, startWindow, endWindow}; even lost or failed ones")
+    public Response create(byte[] body) {
+        JsonNode node = JsonBodies.object(body);
+        String deviceId = JsonBodies.text(node, "deviceId");
+        String batchId = JsonBodies.text(node, "batchId");
+        String start = JsonBodies.text(node, Window.START_FIELD);
+        String end = JsonBodies.text(node, Window.END_FIELD);
+        StreamEntity found = StreamResource.stream(deviceId, batchId);
+        Window window = Window.parse(found.indexKind, start, end);
+        List<Views.RequestView> created = QuarkusTransaction.requiringNew().call(() -> {
+            StreamEntity s = streams.lock(found.id);
+            Instant now = clock.instant();
+            List<Interval> windows = new ArrayList<>();
+            RequestPlanner.split(new Interval(window.start(), window.end()), RequestPlanner.maxSpan(s.indexKind,
+                    config.maxBackfillSpan().time(), config.maxBackfillSpan().sequence()), windows);
+            return requests.create(s, windows, 1, null, true, now).stream()
+                    .map(r -> Views.RequestView.of(r, s)).toList();
+        });
+        return Response.status(201).entity(created).build();
+    }
+
+    private static RequestState parseState(String state) {
+        try {
+            return RequestState.valueOf(state.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("state", state,
+                    "must be PENDING, REQUESTED, COMPLETED, UNRECOVERABLE or FAILED", e);
+        }
+    }
+}

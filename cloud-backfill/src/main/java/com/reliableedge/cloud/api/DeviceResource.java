@@ -1,0 +1,85 @@
+package com.reliableedge.cloud.api;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.reliableedge.cloud.security.DeviceRegistry;
+import com.reliableedge.cloud.security.OperatorOnly;
+import com.reliableedge.cloud.store.DeviceEntity;
+
+import io.quarkus.panache.common.Sort;
+
+/** The device registry (operator API). */
+@Path("/api/v1/devices")
+@OperatorOnly
+@Tag(name = "devices", description = "Device registry")
+@SecurityRequirement(name = "operator")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeviceResource {
+
+    /** A device; {@code connectionString} (with the key) only in the answer to its creation. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeviceView(String deviceId, String methodUrl, Instant createdAt, String connectionString) {
+    }
+
+    private final DeviceRegistry registry;
+
+    public DeviceResource(DeviceRegistry registry) {
+        this.registry = registry;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Register a device: {deviceId, methodUrl}; answers its connection string")
+    public Response create(byte[] body) {
+        JsonNode node = JsonBodies.object(body);
+        DeviceEntity d = registry.create(JsonBodies.text(node, "deviceId"), JsonBodies.text(node, "methodUrl"));
+        return Response.status(201)
+                .entity(new DeviceView(d.deviceId, d.methodUrl, d.createdAt, registry.connectionString(d).format()))
+                .build();
+    }
+
+    @GET
+    @Operation(summary = "List devices")
+    public List<DeviceView> list() {
+        return DeviceEntity.<DeviceEntity>listAll(Sort.by("deviceId")).stream()
+                .map(d -> new DeviceView(d.deviceId, d.methodUrl, d.createdAt, null)).toList();
+    }
+
+    @GET
+    @Path("{deviceId}")
+    @Operation(summary = "One device")
+    public DeviceView get(@PathParam("deviceId") String deviceId) {
+        DeviceEntity d = DeviceEntity.findById(deviceId);
+        if (d == null) {
+            throw new ApiException(404, "device is not registered", "deviceId", deviceId);
+        }
+        return new DeviceView(d.deviceId, d.methodUrl, d.createdAt, null);
+    }
+
+    @DELETE
+    @Path("{deviceId}")
+    @Operation(summary = "Delete a device; its open requests fail")
+    public Response delete(@PathParam("deviceId") String deviceId) {
+        if (!registry.delete(deviceId)) {
+            throw new ApiException(404, "device is not registered", "deviceId", deviceId);
+        }
+        return Response.noContent().build();
+    }
+}

@@ -1,0 +1,61 @@
+package com.reliableedge.cloud.api;
+
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.reliableedge.cloud.security.OperatorOnly;
+import com.reliableedge.cloud.store.GapEntity;
+import com.reliableedge.cloud.store.StreamEntity;
+import com.reliableedge.protocol.ProtocolException;
+
+/** Gaps of all streams (operator API). */
+@Path("/api/v1/gaps")
+@OperatorOnly
+@Tag(name = "gaps", description = "Gaps: OPEN, CLOSED (filled) or LOST")
+@SecurityRequirement(name = "operator")
+@Produces(MediaType.APPLICATION_JSON)
+public class GapResource {
+
+    @GET
+    @Operation(summary = "Gaps in a state (default OPEN), oldest observed first, at most `limit`")
+    public List<Views.GapView> list(@QueryParam("state") @DefaultValue("OPEN") String state,
+            @QueryParam("limit") @DefaultValue("1000") int limit) {
+        GapEntity.State wanted = parseState(state);
+        if (limit < 1 || limit > StreamResource.MAX_LIMIT) {
+            throw new ProtocolException("limit", Integer.toString(limit), "must be between 1 and "
+                    + StreamResource.MAX_LIMIT);
+        }
+        List<Object[]> rows = GapEntity.getEntityManager().createQuery(
+                "select g, s from GapEntity g, StreamEntity s where s.id = g.streamId and g.state = :state"
+                        + " order by g.observedAt, g.id",
+                Object[].class)
+                .setParameter("state", wanted)
+                .setMaxResults(limit)
+                .getResultList();
+        return rows.stream().map(row -> {
+            GapEntity g = (GapEntity) row[0];
+            StreamEntity s = (StreamEntity) row[1];
+            return new Views.GapView(s.deviceId, s.batchId, s.indexKind.format(g.startIndex),
+                    s.indexKind.format(g.endIndex), g.state.name(), g.observedAt, g.closedAt);
+        }).toList();
+    }
+
+    private static GapEntity.State parseState(String state) {
+        try {
+            return GapEntity.State.valueOf(state.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("state", state, "must be OPEN, CLOSED or LOST", e);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package com.reliableedge.cloud.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The cloud backfill service's configuration, under {@code backfill.*}; every key has a default but the key. */
+@ConfigMapping(prefix = "backfill")
+public interface BackfillConfig {
+
+    /** How long a gap must have been visible before it is requested (PROTOCOL.md section 6). */
+    @WithDefault("30s")
+    Duration detectionDelay();
+
+    /** How long an accepted request may take before its remainder is re-requested. */
+    @WithDefault("3h")
+    Duration expiry();
+
+    /** Accepted attempts per window before a request is FAILED. */
+    @WithDefault("5")
+    int maxAttempts();
+
+    /** How often the gap scanner and the retry consumer run. */
+    @WithDefault("10s")
+    Duration scanInterval();
+
+    /** Whether this instance runs the scheduled scan (tests and one-shot jobs drive it themselves). */
+    @WithDefault("true")
+    boolean scanEnabled();
+
+    /** A stream with no live batch for this long is STALLED; its requests pause. */
+    @WithDefault("5m")
+    Duration stallAfter();
+
+    /** First delay after an offline or busy edge; it doubles up to {@link #expiry()}. */
+    @WithDefault("1m")
+    Duration retryBackoff();
+
+    /** Retention of time-indexed streams, counted in index (milliseconds) back from the last live end. */
+    @WithDefault("30d")
+    Duration retention();
+
+    /** The bearer key of the operator API; without it the operator API answers 401 to everyone. */
+    Optional<String> operatorKey();
+
+    /** The {@code HostName} of the connection strings handed out, and the host part of the SAS resource. */
+    @WithDefault("127.0.0.1")
+    String hubHostName();
+
+    /** Largest message accepted: body as sent plus the properties (PROTOCOL.md section 2). */
+    @WithDefault("262144")
+    int maxMessageBytes();
+
+    /** Most a gzipped body may inflate to. */
+    @WithDefault("4194304")
+    int maxDecodedBytes();
+
+    /** Most requests sent per scan. */
+    @WithDefault("200")
+    int dispatchBatchSize();
+
+    MaxBackfillSpan maxBackfillSpan();
+
+    Invoker invoker();
+
+    Queue queue();
+
+    /** Where requests are split (PROTOCOL.md section 6). */
+    interface MaxBackfillSpan {
+        /** For {@code indexKind=time}. */
+        @WithDefault("1h")
+        Duration time();
+
+        /** For {@code indexKind=sequence}. */
+        @WithDefault("100000")
+        long sequence();
+    }
+
+    interface Invoker {
+        /** {@code http}: POST to the device's method URL. */
+        @WithDefault("http")
+        String kind();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        @WithDefault("15s")
+        Duration responseTimeout();
+
+        /** Lifetime of the SAS token signed for each call. */
+        @WithDefault("5m")
+        Duration tokenTtl();
+    }
+
+    interface Queue {
+        /** {@code jdbc} (a table in the service's database) or {@code azure-storage-queue}. */
+        @WithDefault("jdbc")
+        String kind();
+
+        /** The queue's name (JDBC: the value of its {@code queue_name} column). */
+        @WithDefault("backfill-retry")
+        String name();
+
+        /** For {@code azure-storage-queue}. */
+        Optional<String> connectionString();
+    }
+}

@@ -1,0 +1,49 @@
+package com.reliableedge.cloud.coverage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.reliableedge.protocol.coverage.Interval;
+import com.reliableedge.protocol.coverage.IntervalSet;
+
+/**
+ * Which holes of a stream are gaps (PROTOCOL.md section 6): the maximal intervals of
+ * {@code [origin, last live endWindow)} that coverage lacks, minus windows recorded as lost, where holes at or
+ * after the latest {@code backlogFrom} are in flight and not gaps yet. Pure.
+ */
+public final class GapRules {
+
+    private GapRules() {
+    }
+
+    /**
+     * The part of the index where holes count as gaps, or empty before the first live batch.
+     *
+     * @param origin smallest {@code streamOrigin} or live {@code startWindow} seen, null before any live batch
+     * @param lastLiveEnd largest live {@code endWindow} seen
+     * @param backlogFrom {@code backlogFrom} of the newest live batch, null when it had none
+     * @param floor the retention floor (no gaps below it), {@link Long#MIN_VALUE} for none
+     */
+    public static Optional<Interval> bound(Long origin, Long lastLiveEnd, Long backlogFrom, long floor) {
+        if (origin == null || lastLiveEnd == null) {
+            return Optional.empty();
+        }
+        long start = Math.max(origin, floor);
+        long end = backlogFrom == null ? lastLiveEnd : Math.min(lastLiveEnd, backlogFrom);
+        return start < end ? Optional.of(new Interval(start, end)) : Optional.empty();
+    }
+
+    /** The gaps inside {@code bound}: what neither coverage nor the lost windows hold, as maximal intervals. */
+    public static List<Interval> gaps(Optional<Interval> bound, IntervalSet coverage, IntervalSet lost) {
+        if (bound.isEmpty()) {
+            return List.of();
+        }
+        List<Interval> gaps = new ArrayList<>();
+        for (Interval hole : coverage.gaps(bound.get())) {
+            gaps.addAll(lost.gaps(hole));
+        }
+        // Holes are maximal and separated by covered points, pieces of one hole by lost ones: still maximal.
+        return gaps;
+    }
+}

@@ -1,0 +1,120 @@
+package com.reliableedge.cloud.ingest;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.reliableedge.cloud.api.ApiException;
+import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.security.DeviceAuthenticator;
+import com.reliableedge.protocol.ProtocolException;
+import com.reliableedge.protocol.binding.HttpHeaderCodec;
+import com.reliableedge.protocol.index.Identifiers;
+import com.reliableedge.protocol.message.BatchBody;
+import com.reliableedge.protocol.message.Envelope;
+import com.reliableedge.protocol.message.MessageProperties;
+import com.reliableedge.protocol.message.MessageType;
+import com.reliableedge.protocol.message.PropertyNames;
+import com.reliableedge.protocol.method.BackfillStatus;
+
+/**
+ * The HTTP binding's ingest (PROTOCOL.md section 7): authenticate the device in the path, check the size, decode
+ * and validate the properties and body, then record it; answers 200 only after the commit, a 4xx JSON error
+ * (nothing stored) otherwise.
+ */
+@Path("/api/v1/devices/{deviceId}/messages")
+@Tag(name = "ingest", description = "Messages from edge relays (HTTP binding)")
+public class IngestResource {
+
+    /** The acknowledgement. */
+    public record Ack(String messageId, String result) {
+    }
+
+    private final BackfillConfig config;
+    private final DeviceAuthenticator authenticator;
+    private final IngestService ingest;
+
+    public IngestResource(BackfillConfig config, DeviceAuthenticator authenticator, IngestService ingest) {
+        this.config = config;
+        this.authenticator = authenticator;
+        this.ingest = ingest;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Ingest one message: a batch or a backfillStatus, properties in iothub-app-* headers")
+    public Ack post(@PathParam("deviceId") String deviceId, @Context HttpHeaders headers, byte[] body) {
+        Identifiers.require("deviceId", deviceId);
+        authenticator.authenticate(deviceId, headers.getHeaderString(HttpHeaderCodec.AUTHORIZATION));
+        byte[] payload = body == null ? new byte[0] : body;
+        if (payload.length > config.maxMessageBytes()) {
+            throw tooLarge(payload.length);
+        }
+        Map<String, String> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.getRequestHeaders().forEach((name, values) -> {
+            if (values != null && !values.isEmpty()) {
+                byName.put(name, values.get(0));
+            }
+        });
+        Envelope envelope = HttpHeaderCodec.decode(byName);
+        int size = payload.length + envelope.propertiesSize();
+        if (size > config.maxMessageBytes()) {
+            throw tooLarge(size);
+        }
+        MessageProperties p = envelope.properties();
+        String expectedId = p.messageId(deviceId);
+        if (!expectedId.equals(envelope.messageId())) {
+            throw new ProtocolException(HttpHeaderCodec.MESSAGE_ID, envelope.messageId(),
+                    "does not match the message's properties (expected " + expectedId + ")");
+        }
+        List<BatchBody.Event> events = List.of();
+        BackfillStatus status = null;
+        if (p.messageType() == MessageType.BATCH) {
+            events = BatchBody.decode(payload, p.contentEncoding(), p.indexKind(), p.window(), p.eventCount(),
+                    config.maxDecodedBytes());
+        } else {
+            status = decodeStatus(payload, p);
+        }
+        IngestResult result = ingest.ingest(deviceId, envelope, events, status);
+        return new Ack(result.messageId(), result.outcome().name().toLowerCase(Locale.ROOT));
+    }
+
+    private BackfillStatus decodeStatus(byte[] payload, MessageProperties p) {
+        byte[] json = MessageProperties.GZIP.equals(p.contentEncoding())
+                ? BatchBody.gunzip(payload, BackfillStatus.MAX_BODY_BYTES)
+                : payload;
+        BackfillStatus status = BackfillStatus.fromJson(json);
+        if (!status.requestId().equals(p.backfillRequestId())) {
+            throw new ProtocolException("body.requestId", status.requestId(),
+                    "differs from the backfillRequestId property '" + p.backfillRequestId() + "'");
+        }
+        if (!status.batchId().equals(p.batchId())) {
+            throw new ProtocolException("body.batchId", status.batchId(),
+                    "differs from the batchId property '" + p.batchId() + "'");
+        }
+        if (!status.window(p.indexKind()).equals(p.window())) {
+            throw new ProtocolException("body." + PropertyNames.START_WINDOW, status.startWindow(),
+                    "the body's window differs from the startWindow/endWindow properties");
+        }
+        return status;
+    }
+
+    private ApiException tooLarge(int size) {
+        return new ApiException(413, "the message is larger than " + config.maxMessageBytes() + " bytes", "body",
+                size + " bytes");
+    }
+}

@@ -1,0 +1,186 @@
+package com.reliableedge.cloud.ingest;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.reliableedge.cloud.api.ApiException;
+import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.coverage.GapChanges;
+import com.reliableedge.cloud.health.BackfillMetrics;
+import com.reliableedge.cloud.request.RequestService;
+import com.reliableedge.cloud.store.BatchKind;
+import com.reliableedge.cloud.store.EventEntity;
+import com.reliableedge.cloud.store.RecordedBatchEntity;
+import com.reliableedge.cloud.store.StreamEntity;
+import com.reliableedge.cloud.store.StreamStore;
+import com.reliableedge.protocol.coverage.Interval;
+import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.protocol.message.BatchBody;
+import com.reliableedge.protocol.message.Envelope;
+import com.reliableedge.protocol.message.MessageProperties;
+import com.reliableedge.protocol.message.MessageType;
+import com.reliableedge.protocol.method.BackfillStatus;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Records one validated message in one transaction (PROTOCOL.md section 6): lock the stream's row, check the
+ * {@code messageId} (a duplicate is acknowledged and changes nothing), record the batch, keep its events, update
+ * coverage and gaps, and let a {@code backfillStatus} drive its request. Returns only after the commit.
+ */
+@ApplicationScoped
+public class IngestService {
+
+    private final BackfillConfig config;
+    private final Clock clock;
+    private final StreamStore streams;
+    private final RequestService requests;
+    private final BackfillMetrics metrics;
+
+    public IngestService(BackfillConfig config, Clock clock, StreamStore streams, RequestService requests,
+            BackfillMetrics metrics) {
+        this.config = config;
+        this.clock = clock;
+        this.streams = streams;
+        this.requests = requests;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param events the decoded events of a batch, empty for a status
+     * @param status the decoded body of a {@code backfillStatus}, else null
+     * @throws ApiException 409 when the stream exists with another index kind (nothing is stored)
+     */
+    public IngestResult ingest(String deviceId, Envelope envelope, List<BatchBody.Event> events,
+            BackfillStatus status) {
+        MessageProperties p = envelope.properties();
+        StreamEntity existing = streams.find(deviceId, p.batchId())
+                .orElseGet(() -> streams.findOrCreate(deviceId, p.batchId(), p.indexKind(), clock.instant()));
+        requireKind(existing, p.indexKind());
+        IngestResult result = QuarkusTransaction.requiringNew()
+                .call(() -> record(existing.id, deviceId, envelope, events, status));
+        switch (result.outcome()) {
+            case RECORDED -> metrics.ingested();
+            case DUPLICATE -> metrics.duplicated();
+            case DISCARDED -> {
+                // Counted neither way: retention dropped it on purpose.
+            }
+        }
+        metrics.gaps(result.gaps(), result.at());
+        return result;
+    }
+
+    private IngestResult record(long streamId, String deviceId, Envelope envelope, List<BatchBody.Event> events,
+            BackfillStatus status) {
+        StreamEntity stream = streams.lock(streamId);
+        Instant now = clock.instant();
+        MessageProperties p = envelope.properties();
+        requireKind(stream, p.indexKind());
+        if (RecordedBatchEntity.count("messageId", envelope.messageId()) > 0) {
+            return new IngestResult(envelope.messageId(), IngestResult.Outcome.DUPLICATE, null, now);
+        }
+        long floor = retentionFloor(stream);
+        if (p.window().end() <= floor) {
+            return new IngestResult(envelope.messageId(), IngestResult.Outcome.DISCARDED, null, now);
+        }
+        RecordedBatchEntity batch = new RecordedBatchEntity();
+        batch.streamId = stream.id;
+        batch.messageId = envelope.messageId();
+        batch.kind = kindOf(p);
+        batch.startIndex = p.window().start();
+        batch.endIndex = p.window().end();
+        batch.eventCount = p.eventCount() == null ? 0 : p.eventCount();
+        batch.requestId = p.backfillRequestId();
+        batch.seq = p.seq();
+        batch.recordedAt = now;
+        batch.persist();
+
+        Interval window = new Interval(p.window().start(), p.window().end());
+        IntervalSet coverage = streams.coverage(stream.id);
+        IntervalSet lost = streams.lost(stream.id);
+        boolean gapsMayChange = true;
+        switch (batch.kind) {
+            case LIVE -> {
+                stream.origin = min(stream.origin, Math.min(p.streamOrigin(), window.start()));
+                if (stream.lastLiveEnd == null || window.end() >= stream.lastLiveEnd) {
+                    stream.lastLiveEnd = window.end();
+                    stream.backlogFrom = p.backlogFrom();
+                }
+                stream.lastLiveAt = now;
+                batch.storedEvents = store(stream, batch, events, streams.addCoverage(stream, coverage, window), false);
+            }
+            case BACKFILL -> {
+                batch.storedEvents = store(stream, batch, events, streams.addCoverage(stream, coverage, window), false);
+                requests.onBackfillBatch(stream, p.backfillRequestId(), now);
+            }
+            case LATE -> {
+                batch.storedEvents = store(stream, batch, events, List.of(window), true);
+                gapsMayChange = false;
+            }
+            case STATUS -> requests.onStatus(stream, coverage, lost, status, window, now);
+        }
+        GapChanges gaps = gapsMayChange ? streams.refreshGaps(stream, coverage, lost, floor, now) : null;
+        return new IngestResult(envelope.messageId(), IngestResult.Outcome.RECORDED, gaps, now);
+    }
+
+    /** Stores the events whose index lies in {@code fresh} (sorted, disjoint); returns how many. */
+    private static int store(StreamEntity stream, RecordedBatchEntity batch, List<BatchBody.Event> events,
+            List<Interval> fresh, boolean late) {
+        int stored = 0;
+        int piece = 0;
+        for (BatchBody.Event e : events) {
+            while (piece < fresh.size() && fresh.get(piece).end() <= e.index()) {
+                piece++;
+            }
+            if (piece == fresh.size()) {
+                break;
+            }
+            if (fresh.get(piece).contains(e.index())) {
+                EventEntity row = new EventEntity();
+                row.streamId = stream.id;
+                row.batchRowId = batch.id;
+                row.index = e.index();
+                row.late = late;
+                row.payload = e.json();
+                row.persist();
+                stored++;
+            }
+        }
+        return stored;
+    }
+
+    /** Below this index of a time stream, data is past retention; {@link Long#MIN_VALUE} when nothing is. */
+    long retentionFloor(StreamEntity stream) {
+        if (stream.indexKind != IndexKind.TIME || stream.lastLiveEnd == null) {
+            return Long.MIN_VALUE;
+        }
+        long retention = config.retention().toMillis();
+        return stream.lastLiveEnd - retention < IndexKind.MIN_TIME ? Long.MIN_VALUE : stream.lastLiveEnd - retention;
+    }
+
+    private static void requireKind(StreamEntity stream, IndexKind kind) {
+        if (stream.indexKind != kind) {
+            throw new ApiException(409, "stream " + stream.deviceId + "/" + stream.batchId + " has indexKind "
+                    + stream.indexKind.wireName() + "; a stream cannot change its index kind", "indexKind",
+                    kind.wireName());
+        }
+    }
+
+    private static BatchKind kindOf(MessageProperties p) {
+        if (p.messageType() == MessageType.BACKFILL_STATUS) {
+            return BatchKind.STATUS;
+        }
+        if (p.backfill()) {
+            return BatchKind.BACKFILL;
+        }
+        return p.late() ? BatchKind.LATE : BatchKind.LIVE;
+    }
+
+    private static Long min(Long a, long b) {
+        return a == null ? b : Math.min(a, b);
+    }
+}

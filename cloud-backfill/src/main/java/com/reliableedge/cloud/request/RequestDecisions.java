@@ -1,0 +1,99 @@
+package com.reliableedge.cloud.request;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.reliableedge.protocol.coverage.Interval;
+import com.reliableedge.protocol.coverage.IntervalSet;
+
+/** The request state machine's decisions (PROTOCOL.md section 6), as pure functions of their inputs. */
+public final class RequestDecisions {
+
+    private RequestDecisions() {
+    }
+
+    /** What becomes of a request whose retry message became visible, or all of whose statuses arrived. */
+    public sealed interface Outcome {
+    }
+
+    /** Nothing of the window is missing. */
+    public record Completed() implements Outcome {
+    }
+
+    /** What is missing was all recorded lost. */
+    public record Unrecoverable() implements Outcome {
+    }
+
+    /** Each remaining interval becomes a new request with {@code attempt + 1}. */
+    public record Retry(List<Interval> remaining) implements Outcome {
+    }
+
+    /** Something remains but the accepted attempts are used up. */
+    public record Failed(List<Interval> remaining) implements Outcome {
+    }
+
+    /**
+     * What is still missing of {@code window}: the window minus coverage, and minus the lost windows unless an
+     * operator asked for it.
+     */
+    public static List<Interval> remaining(Interval window, IntervalSet coverage, IntervalSet lost,
+            boolean operatorRequest) {
+        List<Interval> missing = coverage.gaps(window);
+        if (operatorRequest) {
+            return missing;
+        }
+        List<Interval> remaining = new ArrayList<>();
+        for (Interval hole : missing) {
+            remaining.addAll(lost.gaps(hole));
+        }
+        return remaining;
+    }
+
+    /** Remaining = window minus coverage (and lost): empty completes; else retry, or fail past max attempts. */
+    public static Outcome evaluate(Interval window, IntervalSet coverage, IntervalSet lost, boolean operatorRequest,
+            int attempt, int maxAttempts) {
+        List<Interval> remaining = remaining(window, coverage, lost, operatorRequest);
+        if (remaining.isEmpty()) {
+            return coverage.containsAll(window) ? new Completed() : new Unrecoverable();
+        }
+        return attempt >= maxAttempts ? new Failed(remaining) : new Retry(remaining);
+    }
+
+    /**
+     * Whether every part of the window is accounted for: covered, lost, or reported in a {@code backfillStatus}.
+     * Until then a status only records what it says; the rest of the statuses (or the expiry) decide.
+     */
+    public static boolean fullyReported(Interval window, IntervalSet coverage, IntervalSet lost, IntervalSet reported) {
+        for (Interval hole : coverage.gaps(window)) {
+            for (Interval piece : lost.gaps(hole)) {
+                if (!reported.containsAll(piece)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The window to send after recomputing it against coverage before a send: the hull of what remains (a single
+     * method call asks for one window), or empty when nothing remains.
+     */
+    public static Optional<Interval> windowToSend(List<Interval> remaining) {
+        if (remaining.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Interval(remaining.get(0).start(), remaining.get(remaining.size() - 1)
+                .end()));
+    }
+
+    /**
+     * The next delay after an offline or busy edge: {@code base} first, then doubling, never past {@code cap} (the
+     * expiry). Attempts are not used up by this.
+     */
+    public static Duration nextBackoff(Duration previous, Duration base, Duration cap) {
+        Duration next = previous == null || previous.compareTo(base) < 0 ? base : previous.multipliedBy(2);
+        return next.compareTo(cap) > 0 ? cap : next;
+    }
+}

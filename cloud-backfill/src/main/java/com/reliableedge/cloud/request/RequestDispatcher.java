@@ -1,0 +1,173 @@
+package com.reliableedge.cloud.request;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.coverage.StreamHealth;
+import com.reliableedge.cloud.invoker.MethodInvoker;
+import com.reliableedge.cloud.invoker.MethodResult;
+import com.reliableedge.cloud.invoker.MethodTarget;
+import com.reliableedge.cloud.store.BackfillRequestEntity;
+import com.reliableedge.cloud.store.DeviceEntity;
+import com.reliableedge.cloud.store.StreamEntity;
+import com.reliableedge.cloud.store.StreamStore;
+import com.reliableedge.protocol.coverage.Interval;
+import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.Window;
+import com.reliableedge.protocol.method.BackfillRequest;
+
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Sends due PENDING requests to their devices. Each send is three steps: claim (a transaction under the stream's
+ * lock that recomputes the window against coverage and takes a lease), the method call outside any transaction,
+ * and the outcome (a transaction that applies it only if the row is still the claimed {@code (state, attempt)}
+ * under this sender's lease). Two instances therefore never send one request at the same time; a lease that ran
+ * out (a crashed sender) lets another instance send it again, which the edge answers 202 and serves once.
+ */
+@ApplicationScoped
+public class RequestDispatcher {
+
+    /** A claimed request, ready to be sent. */
+    record Claim(String requestId, int attempt, MethodTarget target, BackfillRequest payload) {
+    }
+
+    private final BackfillConfig config;
+    private final Clock clock;
+    private final MethodInvoker invoker;
+    private final StreamStore streams;
+    private final RequestService requests;
+    private final String instanceId = UUID.randomUUID().toString();
+
+    public RequestDispatcher(BackfillConfig config, Clock clock, MethodInvoker invoker, StreamStore streams,
+            RequestService requests) {
+        this.config = config;
+        this.clock = clock;
+        this.invoker = invoker;
+        this.streams = streams;
+        this.requests = requests;
+    }
+
+    /** Sends the requests that are due now, at most {@code backfill.dispatch-batch-size}; returns how many. */
+    public int dispatchDue() {
+        Instant now = clock.instant();
+        List<String> due = QuarkusTransaction.requiringNew().call(() -> BackfillRequestEntity.getEntityManager()
+                .createQuery("select r.requestId from BackfillRequestEntity r, StreamEntity s"
+                        + " where s.id = r.streamId and r.state = :pending and r.nextAttemptAt <= :now"
+                        + " and (r.leaseUntil is null or r.leaseUntil < :now) and s.lastLiveAt > :liveAfter"
+                        + " order by r.nextAttemptAt", String.class)
+                .setParameter("pending", RequestState.PENDING)
+                .setParameter("now", now)
+                .setParameter("liveAfter", now.minus(config.stallAfter()))
+                .setMaxResults(config.dispatchBatchSize())
+                .getResultList());
+        int sent = 0;
+        for (String requestId : due) {
+            if (dispatch(requestId)) {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    /** Claims, sends and records one request; false when it was not (or no longer) due here. */
+    public boolean dispatch(String requestId) {
+        Optional<Claim> claim = QuarkusTransaction.requiringNew().call(() -> claim(requestId, clock.instant()));
+        if (claim.isEmpty()) {
+            return false;
+        }
+        Claim c = claim.get();
+        MethodResult result = invoker.invoke(c.target(), c.payload());
+        QuarkusTransaction.requiringNew().run(() -> record(c, result, clock.instant()));
+        return true;
+    }
+
+    private Optional<Claim> claim(String requestId, Instant now) {
+        BackfillRequestEntity peek = BackfillRequestEntity.findById(requestId);
+        if (peek == null || peek.state != RequestState.PENDING) {
+            return Optional.empty();
+        }
+        StreamEntity stream = streams.lock(peek.streamId);
+        BackfillRequestEntity.getEntityManager().refresh(peek);
+        BackfillRequestEntity r = peek;
+        if (r.state != RequestState.PENDING || (r.leaseUntil != null && r.leaseUntil.isAfter(now))
+                || (r.nextAttemptAt != null && r.nextAttemptAt.isAfter(now))
+                || StreamHealth.isStalled(stream.lastLiveAt, now, config.stallAfter())) {
+            return Optional.empty();
+        }
+        DeviceEntity device = DeviceEntity.findById(stream.deviceId);
+        if (device == null) {
+            requests.finish(r, RequestState.FAILED, "device " + stream.deviceId + " is not registered", now);
+            return Optional.empty();
+        }
+        IntervalSet coverage = streams.coverage(stream.id);
+        IntervalSet lost = streams.lost(stream.id);
+        Optional<Interval> window = RequestDecisions.windowToSend(RequestDecisions.remaining(
+                new Interval(r.startIndex, r.endIndex), coverage, lost, r.operatorRequest));
+        if (window.isEmpty()) {
+            requests.evaluate(stream, r, coverage, lost, now);
+            return Optional.empty();
+        }
+        r.startIndex = window.get().start();
+        r.endIndex = window.get().end();
+        r.leaseOwner = instanceId;
+        r.leaseUntil = now.plus(requests.lease());
+        r.sendCount++;
+        r.updatedAt = now;
+        BackfillRequest payload = BackfillRequest.of(r.requestId, stream.deviceId, stream.batchId, stream.indexKind,
+                new Window(r.startIndex, r.endIndex), r.attempt);
+        return Optional.of(new Claim(r.requestId, r.attempt,
+                new MethodTarget(device.deviceId, device.methodUrl, device.sharedKey), payload));
+    }
+
+    private void record(Claim c, MethodResult result, Instant now) {
+        BackfillRequestEntity peek = BackfillRequestEntity.findById(c.requestId());
+        if (peek == null) {
+            return;
+        }
+        streams.lock(peek.streamId);
+        BackfillRequestEntity.getEntityManager().refresh(peek);
+        BackfillRequestEntity r = peek;
+        if (r.state != RequestState.PENDING || r.attempt != c.attempt() || !instanceId.equals(r.leaseOwner)) {
+            Log.infof("request %s changed while it was being sent (%s, attempt %d); its answer %s is dropped",
+                    r.requestId, r.state, r.attempt, result.detail());
+            return;
+        }
+        if (result.accepted()) {
+            r.state = RequestState.REQUESTED;
+            r.requestedAt = now;
+            r.expiresAt = now.plus(config.expiry());
+            r.nextAttemptAt = null;
+            r.retryDelayMs = null;
+            r.leaseOwner = null;
+            r.leaseUntil = null;
+            r.reason = null;
+            r.updatedAt = now;
+            requests.enqueueRetry(r, now);
+            Log.infof("request %s accepted by %s", r.requestId, c.target().deviceId());
+        } else if (result.refused()) {
+            String message = result.response() == null || result.response().message() == null
+                    ? ""
+                    : ": " + result.response().message();
+            requests.finish(r, RequestState.FAILED, "edge answered " + result.status() + message, now);
+        } else {
+            Duration previous = r.retryDelayMs == null ? null : Duration.ofMillis(r.retryDelayMs);
+            Duration delay = RequestDecisions.nextBackoff(previous, config.retryBackoff(), config.expiry());
+            r.retryDelayMs = delay.toMillis();
+            r.nextAttemptAt = now.plus(delay);
+            r.leaseOwner = null;
+            r.leaseUntil = null;
+            r.reason = (result.answered() ? "edge busy or failing: " : "no answer: ") + result.detail();
+            r.updatedAt = now;
+            Log.infof("request %s: %s; next try in %s", r.requestId, r.reason, delay);
+        }
+    }
+}

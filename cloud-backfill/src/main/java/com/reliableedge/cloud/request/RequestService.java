@@ -1,0 +1,199 @@
+package com.reliableedge.cloud.request;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.coverage.StreamHealth;
+import com.reliableedge.cloud.queue.RetryQueue;
+import com.reliableedge.cloud.store.BackfillRequestEntity;
+import com.reliableedge.cloud.store.StreamEntity;
+import com.reliableedge.cloud.store.StreamStore;
+import com.reliableedge.protocol.coverage.Interval;
+import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.method.BackfillStatus;
+
+import io.quarkus.logging.Log;
+
+/**
+ * The transitions of backfill requests (PROTOCOL.md section 6). Every method runs inside the caller's transaction
+ * and expects it to hold the lock of the request's stream ({@link StreamStore#lock}): all changes to a stream's
+ * requests are serialized by that lock, and each transition also checks the {@code (state, attempt)} it started
+ * from.
+ */
+@ApplicationScoped
+public class RequestService {
+
+    /** What the retry consumer does with a retry message after looking at its request. */
+    public sealed interface RetryAction {
+    }
+
+    /** Done with it, or it no longer matches the row: delete it. */
+    public record Delete() implements RetryAction {
+    }
+
+    /** Not yet: hide it until then. */
+    public record Defer(Instant until) implements RetryAction {
+    }
+
+    private final BackfillConfig config;
+    private final StreamStore streams;
+    private final RetryQueue queue;
+
+    public RequestService(BackfillConfig config, StreamStore streams, RetryQueue queue) {
+        this.config = config;
+        this.streams = streams;
+        this.queue = queue;
+    }
+
+    /** Creates PENDING requests, due now, for {@code windows} of the stream. */
+    public List<BackfillRequestEntity> create(StreamEntity stream, List<Interval> windows, int attempt,
+            String parentId, boolean operatorRequest, Instant now) {
+        List<BackfillRequestEntity> created = new ArrayList<>(windows.size());
+        for (Interval w : windows) {
+            BackfillRequestEntity r = new BackfillRequestEntity();
+            r.requestId = UUID.randomUUID().toString();
+            r.streamId = stream.id;
+            r.startIndex = w.start();
+            r.endIndex = w.end();
+            r.state = RequestState.PENDING;
+            r.attempt = attempt;
+            r.nextAttemptAt = now;
+            r.parentRequestId = parentId;
+            r.operatorRequest = operatorRequest;
+            r.createdAt = now;
+            r.updatedAt = now;
+            r.persist();
+            created.add(r);
+        }
+        if (!created.isEmpty()) {
+            Log.infof("stream %s/%s: requested %s (attempt %d)", stream.deviceId, stream.batchId,
+                    windows, attempt);
+        }
+        return created;
+    }
+
+    /** A backfill batch arrived for {@code requestId}: an accepted request's expiry moves forward. */
+    public void onBackfillBatch(StreamEntity stream, String requestId, Instant now) {
+        BackfillRequestEntity r = BackfillRequestEntity.findById(requestId);
+        if (r == null || !r.streamId.equals(stream.id) || r.state != RequestState.REQUESTED) {
+            return;
+        }
+        Instant pushed = now.plus(config.expiry());
+        if (r.expiresAt == null || pushed.isAfter(r.expiresAt)) {
+            r.expiresAt = pushed;
+            r.updatedAt = now;
+        }
+    }
+
+    /**
+     * A {@code backfillStatus} for sub-range {@code range}: an {@code unavailable} range minus coverage is recorded
+     * lost (whoever's request it was); once every part of an active request is covered, lost or reported, the
+     * request is evaluated.
+     *
+     * @return whether lost windows were recorded (the stream's gaps change)
+     */
+    public boolean onStatus(StreamEntity stream, IntervalSet coverage, IntervalSet lost, BackfillStatus status,
+            Interval range, Instant now) {
+        boolean lostChanged = false;
+        if (status.status() == BackfillStatus.Outcome.UNAVAILABLE) {
+            String reason = status.reason() == null ? "unavailable" : "unavailable: " + status.reason();
+            lostChanged = !streams.addLost(stream, coverage, lost, range, reason, status.requestId(), now).isEmpty();
+        }
+        BackfillRequestEntity r = BackfillRequestEntity.findById(status.requestId());
+        if (r == null || !r.streamId.equals(stream.id) || !r.state.isActive()) {
+            return lostChanged;
+        }
+        IntervalSet reported = parseReported(r.reported);
+        reported.add(range);
+        r.reported = formatReported(reported);
+        r.updatedAt = now;
+        Interval window = new Interval(r.startIndex, r.endIndex);
+        IntervalSet lostForRequest = r.operatorRequest ? new IntervalSet() : lost;
+        if (RequestDecisions.fullyReported(window, coverage, lostForRequest, reported)) {
+            evaluate(stream, r, coverage, lost, now);
+        }
+        return lostChanged;
+    }
+
+    /** What to do with a REQUESTED request whose retry message became visible or whose expiry passed. */
+    public RetryAction onRetry(StreamEntity stream, BackfillRequestEntity r, int attempt, Instant now) {
+        if (r.state != RequestState.REQUESTED || r.attempt != attempt) {
+            return new Delete();
+        }
+        if (r.expiresAt != null && r.expiresAt.isAfter(now)) {
+            return new Defer(r.expiresAt);
+        }
+        if (StreamHealth.isStalled(stream.lastLiveAt, now, config.stallAfter())) {
+            // Paused without using an attempt; looked at again when the stream may be back.
+            return new Defer(now.plus(config.stallAfter()));
+        }
+        evaluate(stream, r, streams.coverage(stream.id), streams.lost(stream.id), now);
+        return new Delete();
+    }
+
+    /** Remaining = window minus coverage: COMPLETED, UNRECOVERABLE, new requests for the rest, or FAILED. */
+    public void evaluate(StreamEntity stream, BackfillRequestEntity r, IntervalSet coverage, IntervalSet lost,
+            Instant now) {
+        Interval window = new Interval(r.startIndex, r.endIndex);
+        RequestDecisions.Outcome outcome = RequestDecisions.evaluate(window, coverage, lost, r.operatorRequest,
+                r.attempt, config.maxAttempts());
+        if (outcome instanceof RequestDecisions.Completed) {
+            finish(r, RequestState.COMPLETED, "window covered", now);
+        } else if (outcome instanceof RequestDecisions.Unrecoverable) {
+            finish(r, RequestState.UNRECOVERABLE, "what remains was reported unavailable", now);
+        } else if (outcome instanceof RequestDecisions.Failed failed) {
+            finish(r, RequestState.FAILED,
+                    "still missing " + failed.remaining() + " after " + r.attempt + " accepted attempts", now);
+        } else if (outcome instanceof RequestDecisions.Retry retry) {
+            List<BackfillRequestEntity> next = create(stream, retry.remaining(), r.attempt + 1, r.requestId,
+                    r.operatorRequest, now);
+            finish(r, RequestState.COMPLETED, "remainder re-requested as "
+                    + next.stream().map(n -> n.requestId).collect(Collectors.joining(",")), now);
+        }
+    }
+
+    /** Ends a request in a terminal state. */
+    public void finish(BackfillRequestEntity r, RequestState state, String reason, Instant now) {
+        Log.infof("request %s [%d, %d) attempt %d: %s -> %s (%s)", r.requestId, r.startIndex, r.endIndex, r.attempt,
+                r.state, state, reason);
+        r.state = state;
+        r.reason = reason == null || reason.length() <= 1000 ? reason : reason.substring(0, 1000);
+        r.nextAttemptAt = null;
+        r.leaseOwner = null;
+        r.leaseUntil = null;
+        r.updatedAt = now;
+    }
+
+    /** The lease that a sender holds while calling the device: longer than the invoker's timeouts. */
+    public Duration lease() {
+        return config.invoker().connectTimeout().plus(config.invoker().responseTimeout()).plusSeconds(30);
+    }
+
+    /** Enqueues the retry message of a request that was just accepted, visible at its expiry. */
+    public void enqueueRetry(BackfillRequestEntity r, Instant now) {
+        queue.send(new RetryMessage(r.requestId, r.attempt).format(), Duration.between(now, r.expiresAt));
+    }
+
+    static IntervalSet parseReported(String text) {
+        IntervalSet set = new IntervalSet();
+        if (text == null || text.isEmpty()) {
+            return set;
+        }
+        for (String pair : text.split(",")) {
+            int colon = pair.indexOf(':', 1);
+            set.add(Long.parseLong(pair.substring(0, colon)), Long.parseLong(pair.substring(colon + 1)));
+        }
+        return set;
+    }
+
+    static String formatReported(IntervalSet set) {
+        return set.intervals().stream().map(i -> i.start() + ":" + i.end()).collect(Collectors.joining(","));
+    }
+}

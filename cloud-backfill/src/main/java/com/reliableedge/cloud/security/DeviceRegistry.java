@@ -1,0 +1,107 @@
+package com.reliableedge.cloud.security;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import com.reliableedge.cloud.api.ApiException;
+import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.request.RequestService;
+import com.reliableedge.cloud.request.RequestState;
+import com.reliableedge.cloud.store.BackfillRequestEntity;
+import com.reliableedge.cloud.store.DeviceEntity;
+import com.reliableedge.cloud.store.StreamEntity;
+import com.reliableedge.cloud.store.StreamStore;
+import com.reliableedge.protocol.ProtocolException;
+import com.reliableedge.protocol.auth.ConnectionString;
+import com.reliableedge.protocol.index.Identifiers;
+
+/** The device registry: each device's generated key and method URL. */
+@ApplicationScoped
+public class DeviceRegistry {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final BackfillConfig config;
+    private final Clock clock;
+    private final StreamStore streams;
+    private final RequestService requests;
+
+    public DeviceRegistry(BackfillConfig config, Clock clock, StreamStore streams, RequestService requests) {
+        this.config = config;
+        this.clock = clock;
+        this.streams = streams;
+        this.requests = requests;
+    }
+
+    /**
+     * Registers a device with a new 256-bit key.
+     *
+     * @throws ProtocolException for a malformed id or URL
+     * @throws ApiException 409 when the id is taken
+     */
+    @Transactional
+    public DeviceEntity create(String deviceId, String methodUrl) {
+        Identifiers.require("deviceId", deviceId);
+        requireMethodUrl(methodUrl);
+        if (DeviceEntity.findById(deviceId) != null) {
+            throw new ApiException(409, "device is already registered", "deviceId", deviceId);
+        }
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        DeviceEntity d = new DeviceEntity();
+        d.deviceId = deviceId;
+        d.methodUrl = methodUrl;
+        d.sharedKey = Base64.getEncoder().encodeToString(key);
+        d.createdAt = clock.instant();
+        d.persist();
+        return d;
+    }
+
+    /** The IoT Hub-style connection string the device uses. */
+    public ConnectionString connectionString(DeviceEntity device) {
+        return ConnectionString.forDevice(config.hubHostName(), device.deviceId, device.sharedKey);
+    }
+
+    /** Deletes a device; its open requests fail (PROTOCOL.md section 9). Its streams and data stay. */
+    @Transactional
+    public boolean delete(String deviceId) {
+        DeviceEntity device = DeviceEntity.findById(deviceId);
+        if (device == null) {
+            return false;
+        }
+        Instant now = clock.instant();
+        List<StreamEntity> owned = StreamEntity.list("deviceId", deviceId);
+        for (StreamEntity s : owned) {
+            streams.lock(s.id);
+            for (BackfillRequestEntity r : BackfillRequestEntity.<BackfillRequestEntity>list(
+                    "streamId = ?1 and state in ?2", s.id, List.of(RequestState.PENDING, RequestState.REQUESTED))) {
+                requests.finish(r, RequestState.FAILED, "device " + deviceId + " was deleted", now);
+            }
+        }
+        device.delete();
+        return true;
+    }
+
+    private static void requireMethodUrl(String methodUrl) {
+        if (methodUrl == null || methodUrl.isBlank()) {
+            throw ProtocolException.missing("methodUrl");
+        }
+        try {
+            URI uri = new URI(methodUrl);
+            String scheme = uri.getScheme();
+            if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || uri.getHost() == null) {
+                throw new ProtocolException("methodUrl", methodUrl, "must be an absolute http or https URL");
+            }
+        } catch (URISyntaxException e) {
+            throw new ProtocolException("methodUrl", methodUrl, "is not a URL", e);
+        }
+    }
+}

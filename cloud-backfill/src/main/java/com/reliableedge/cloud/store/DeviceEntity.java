@@ -1,0 +1,29 @@
+package com.reliableedge.cloud.store;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** A registered device: its key (signs both directions of the HTTP binding) and its method URL. */
+@Entity
+@Table(name = "device")
+public class DeviceEntity extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "device_id")
+    public String deviceId;
+
+    @Column(name = "shared_key", nullable = false)
+    public String sharedKey;
+
+    @Column(name = "method_url", nullable = false)
+    public String methodUrl;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+}

@@ -1,0 +1,174 @@
+package com.reliableedge.cloud.store;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceException;
+
+import com.reliableedge.cloud.coverage.GapChanges;
+import com.reliableedge.cloud.coverage.GapReconciler;
+import com.reliableedge.cloud.coverage.GapRules;
+import com.reliableedge.cloud.coverage.OpenGap;
+import com.reliableedge.protocol.coverage.Interval;
+import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.IndexKind;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * The persistent state of streams: the stream rows (each stream's lock), their coverage, lost windows and gaps.
+ * Methods other than {@link #findOrCreate} run inside the caller's transaction, which must hold the stream's lock
+ * ({@link #lock}) before changing anything of it.
+ */
+@ApplicationScoped
+public class StreamStore {
+
+    public Optional<StreamEntity> find(String deviceId, String batchId) {
+        return StreamEntity.find("deviceId = ?1 and batchId = ?2", deviceId, batchId).firstResultOptional();
+    }
+
+    /**
+     * The stream's row, created in its own transaction when missing. Two instances may race to create it: the
+     * unique key lets one win and the other reads the winner's row.
+     */
+    public StreamEntity findOrCreate(String deviceId, String batchId, IndexKind kind, Instant now) {
+        for (int attempt = 0;; attempt++) {
+            try {
+                return QuarkusTransaction.requiringNew().call(() -> find(deviceId, batchId).orElseGet(() -> {
+                    StreamEntity s = new StreamEntity();
+                    s.deviceId = deviceId;
+                    s.batchId = batchId;
+                    s.indexKind = kind;
+                    s.createdAt = now;
+                    s.lastLiveAt = now;
+                    s.persistAndFlush();
+                    return s;
+                }));
+            } catch (PersistenceException e) {
+                if (attempt >= 2) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Locks the stream's row until the end of the transaction: updates to one stream are serial. */
+    public StreamEntity lock(long streamId) {
+        return StreamEntity.findById(streamId, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    public IntervalSet coverage(long streamId) {
+        IntervalSet set = new IntervalSet();
+        for (CoverageIntervalEntity row : CoverageIntervalEntity.<CoverageIntervalEntity>list("streamId", streamId)) {
+            set.add(row.startIndex, row.endIndex);
+        }
+        return set;
+    }
+
+    public IntervalSet lost(long streamId) {
+        IntervalSet set = new IntervalSet();
+        for (LostWindowEntity row : LostWindowEntity.<LostWindowEntity>list("streamId", streamId)) {
+            set.add(row.startIndex, row.endIndex);
+        }
+        return set;
+    }
+
+    /**
+     * Adds {@code window} to the stream's coverage, both in {@code coverage} (the stream's coverage as loaded in
+     * this transaction) and in the database.
+     *
+     * @return the parts of the window that were not covered before, in order
+     */
+    public List<Interval> addCoverage(StreamEntity stream, IntervalSet coverage, Interval window) {
+        List<Interval> fresh = coverage.gaps(window);
+        if (fresh.isEmpty()) {
+            return fresh;
+        }
+        // Rows that the window overlaps or touches merge into one.
+        CoverageIntervalEntity.delete("streamId = ?1 and endIndex >= ?2 and startIndex <= ?3", stream.id,
+                window.start(), window.end());
+        coverage.add(window);
+        Interval merged = coverage.intervals().stream()
+                .filter(i -> i.start() <= window.start() && i.end() >= window.end()).findFirst().orElseThrow();
+        CoverageIntervalEntity row = new CoverageIntervalEntity();
+        row.streamId = stream.id;
+        row.startIndex = merged.start();
+        row.endIndex = merged.end();
+        row.persist();
+        Optional<Interval> span = coverage.span();
+        stream.firstStart = span.map(Interval::start).orElse(null);
+        stream.lastEnd = span.map(Interval::end).orElse(null);
+        return fresh;
+    }
+
+    /** Records the parts of {@code window} that neither coverage nor earlier lost windows hold as lost. */
+    public List<Interval> addLost(StreamEntity stream, IntervalSet coverage, IntervalSet lost, Interval window,
+            String reason, String requestId, Instant now) {
+        List<Interval> recorded = new ArrayList<>();
+        for (Interval hole : coverage.gaps(window)) {
+            for (Interval piece : lost.gaps(hole)) {
+                LostWindowEntity row = new LostWindowEntity();
+                row.streamId = stream.id;
+                row.startIndex = piece.start();
+                row.endIndex = piece.end();
+                row.reason = reason == null ? null : truncate(reason, 500);
+                row.requestId = requestId;
+                row.recordedAt = now;
+                row.persist();
+                recorded.add(piece);
+            }
+        }
+        recorded.forEach(lost::add);
+        return recorded;
+    }
+
+    /** Recomputes the stream's gaps from its bound, coverage and lost windows, and writes the differences. */
+    public GapChanges refreshGaps(StreamEntity stream, IntervalSet coverage, IntervalSet lost, long floor,
+            Instant now) {
+        List<GapEntity> rows = GapEntity.list("streamId = ?1 and state = ?2", stream.id, GapEntity.State.OPEN);
+        List<OpenGap> stored = new ArrayList<>(rows.size());
+        for (GapEntity g : rows) {
+            stored.add(new OpenGap(g.id, new Interval(g.startIndex, g.endIndex), g.observedAt));
+        }
+        List<Interval> current = GapRules.gaps(GapRules.bound(stream.origin, stream.lastLiveEnd, stream.backlogFrom,
+                floor), coverage, lost);
+        GapChanges changes = GapReconciler.reconcile(stored, current, coverage, now);
+        if (changes.isEmpty()) {
+            return changes;
+        }
+        for (OpenGap g : changes.replaced()) {
+            GapEntity.deleteById(g.id());
+        }
+        for (OpenGap g : changes.closed()) {
+            close(g.id(), GapEntity.State.CLOSED, now);
+        }
+        for (OpenGap g : changes.lost()) {
+            close(g.id(), GapEntity.State.LOST, now);
+        }
+        for (GapChanges.NewGap g : changes.inserted()) {
+            GapEntity row = new GapEntity();
+            row.streamId = stream.id;
+            row.startIndex = g.interval().start();
+            row.endIndex = g.interval().end();
+            row.state = GapEntity.State.OPEN;
+            row.observedAt = g.observedAt();
+            row.persist();
+        }
+        stream.openGaps = current.size();
+        return changes;
+    }
+
+    private static void close(long id, GapEntity.State state, Instant now) {
+        GapEntity row = GapEntity.findById(id);
+        row.state = state;
+        row.closedAt = now;
+    }
+
+    static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+}
