@@ -1,0 +1,105 @@
+package com.reliableedge.edge.upstream;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import com.reliableedge.protocol.auth.ConnectionString;
+import com.reliableedge.protocol.auth.SasToken;
+import com.reliableedge.protocol.binding.HttpHeaderCodec;
+import com.reliableedge.protocol.message.Envelope;
+
+/**
+ * The HTTP binding: {@code POST {url}/api/v1/devices/{deviceId}/messages} with the message body, the
+ * {@link HttpHeaderCodec} headers and a SAS {@code Authorization} signed with the device key over
+ * {@code <HostName>/devices/<deviceId>}. 200 and 204 acknowledge; 400 and 413 reject for good; anything else is
+ * retried.
+ */
+public class HttpTransport implements Transport {
+
+    private final URI messagesUri;
+    private final ConnectionString connection;
+    private final Duration timeout;
+    private final Duration tokenTtl;
+    private final Clock clock;
+    private final HttpClient client;
+    private volatile String token;
+    private volatile Instant tokenRenewAt = Instant.MIN;
+
+    public HttpTransport(URI baseUrl, ConnectionString connection, Duration timeout, Duration tokenTtl, Clock clock) {
+        String base = baseUrl.toString().replaceAll("/+$", "");
+        this.messagesUri = URI.create(base + "/api/v1/devices/" + connection.deviceId() + "/messages");
+        this.connection = connection;
+        this.timeout = timeout;
+        this.tokenTtl = tokenTtl;
+        this.clock = clock;
+        this.client = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    public URI messagesUri() {
+        return messagesUri;
+    }
+
+    private String authorization() {
+        Instant now = clock.instant();
+        if (token == null || !now.isBefore(tokenRenewAt)) {
+            token = SasToken.sign(connection, now, tokenTtl);
+            // Renew at half its life, so a token never expires in flight.
+            tokenRenewAt = now.plus(tokenTtl.dividedBy(2));
+        }
+        return token;
+    }
+
+    @Override
+    public Result send(Envelope envelope, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(messagesUri).timeout(timeout).POST(
+                HttpRequest.BodyPublishers.ofByteArray(body));
+        for (Map.Entry<String, String> h : HttpHeaderCodec.encode(envelope).entrySet()) {
+            request.header(h.getKey(), h.getValue());
+        }
+        request.header(HttpHeaderCodec.AUTHORIZATION, authorization());
+        try {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            int status = response.statusCode();
+            String detail = status + " " + abbreviate(response.body());
+            if (status == 200 || status == 204) {
+                return new Result(Outcome.ACKED, detail);
+            }
+            if (status == 400 || status == 413) {
+                return new Result(Outcome.REJECTED, detail);
+            }
+            return new Result(Outcome.RETRY, detail);
+        } catch (IOException e) {
+            return new Result(Outcome.RETRY, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(Outcome.RETRY, "interrupted");
+        }
+    }
+
+    @Override
+    public boolean reachable() {
+        int port = messagesUri.getPort() > 0
+                ? messagesUri.getPort()
+                : "https".equalsIgnoreCase(messagesUri.getScheme()) ? 443 : 80;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(messagesUri.getHost(), port), (int) Math.min(2_000, timeout
+                    .toMillis()));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+}

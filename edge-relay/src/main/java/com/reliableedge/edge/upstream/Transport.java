@@ -1,0 +1,32 @@
+package com.reliableedge.edge.upstream;
+
+import com.reliableedge.protocol.message.Envelope;
+
+/**
+ * One upstream binding (PROTOCOL.md section 7): delivers a message and says whether the cloud committed it.
+ * <p>
+ * Contract: {@link Outcome#ACKED} only when the receiver confirmed the message (HTTP 200/204, MQTT PUBACK, …);
+ * {@link Outcome#REJECTED} when it refused this message for good (malformed, too large), so resending is pointless;
+ * {@link Outcome#RETRY} for everything else (no answer, transport errors, server errors, authentication), after which
+ * the same message may be sent again with the same id. Implementations are safe for concurrent {@code send}s.
+ */
+public interface Transport extends AutoCloseable {
+
+    /** What became of one send. */
+    enum Outcome {
+        ACKED, REJECTED, RETRY
+    }
+
+    /** The outcome and, for logs, what the receiver said. */
+    record Result(Outcome outcome, String detail) {
+    }
+
+    Result send(Envelope envelope, byte[] body);
+
+    /** Whether the upstream answers at all right now (readiness); cheap and bounded in time. */
+    boolean reachable();
+
+    @Override
+    default void close() {
+    }
+}
