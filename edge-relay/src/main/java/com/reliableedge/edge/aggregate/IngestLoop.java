@@ -1,0 +1,169 @@
+package com.reliableedge.edge.aggregate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import com.reliableedge.edge.buffer.BackfillJob;
+import com.reliableedge.edge.buffer.BatchBuffer;
+import com.reliableedge.edge.buffer.BufferException;
+import com.reliableedge.edge.buffer.BufferFullException;
+import com.reliableedge.edge.buffer.StreamCursor;
+import com.reliableedge.edge.config.MonotonicClock;
+import com.reliableedge.edge.health.RelayMetrics;
+import com.reliableedge.edge.source.LiveUpdate;
+import com.reliableedge.edge.source.SourceAdapter;
+import com.reliableedge.edge.source.StreamInfo;
+
+import io.quarkus.logging.Log;
+
+/**
+ * The live path: on one thread, polls every stream's live feed, feeds its {@link StreamAggregator}, and writes each
+ * seal to the buffer in one atomic step before adopting it. A seal the buffer refuses (full disk) is dropped and
+ * counted; sealing resumes by itself once a write succeeds again.
+ */
+public class IngestLoop implements AutoCloseable {
+
+    private final SourceAdapter source;
+    private final BatchBuffer buffer;
+    private final Function<StreamInfo, SealLimits> limits;
+    private final BatchEncoder encoder;
+    private final int maxEventsPerPoll;
+    private final Duration pollInterval;
+    private final Clock wallClock;
+    private final MonotonicClock clock;
+    private final RelayMetrics metrics;
+    private final Runnable onSealed;
+    private final List<StreamAggregator> aggregators = new ArrayList<>();
+    private ScheduledExecutorService executor;
+    private volatile boolean refusing;
+
+    public IngestLoop(SourceAdapter source, BatchBuffer buffer, Function<StreamInfo, SealLimits> limits,
+            BatchEncoder encoder, int maxEventsPerPoll, Duration pollInterval, Clock wallClock, MonotonicClock clock,
+            RelayMetrics metrics, Runnable onSealed) {
+        this.source = source;
+        this.buffer = buffer;
+        this.limits = limits;
+        this.encoder = encoder;
+        this.maxEventsPerPoll = maxEventsPerPoll;
+        this.pollInterval = pollInterval;
+        this.wallClock = wallClock;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.onSealed = onSealed;
+    }
+
+    /** Restores each stream's cursor from the buffer and starts polling. */
+    public void start() {
+        Map<String, StreamCursor> cursors = buffer.cursors();
+        for (StreamInfo stream : source.streams()) {
+            StreamCursor restored = cursors.get(stream.streamId());
+            if (restored != null && restored.kind() != stream.kind()) {
+                Log.warnf("Stream %s changed its index kind from %s to %s: starting it afresh", stream.streamId(),
+                        restored.kind().wireName(), stream.kind().wireName());
+                restored = null;
+            }
+            aggregators.add(new StreamAggregator(stream, restored, limits.apply(stream), encoder, clock.nanos()));
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "relay-ingest");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::tickSafely, 0, pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether the last seal was refused for lack of space. */
+    public boolean refusing() {
+        return refusing;
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            Log.errorf(e, "Ingest step failed; continuing");
+        }
+    }
+
+    /** One pass over every stream. */
+    public void tick() {
+        for (StreamAggregator agg : aggregators) {
+            LiveUpdate update = source.poll(agg.stream().streamId(), maxEventsPerPoll);
+            long now = clock.nanos();
+            if (update instanceof LiveUpdate.Data d) {
+                metrics.eventsRead(d.events().size());
+            } else {
+                Log.infof("Live feed of %s: %s", agg.stream().streamId(), update);
+            }
+            int late = agg.accept(update, now);
+            if (late > 0) {
+                metrics.lateEvents(late);
+            }
+            agg.prepare(now).ifPresent(seal -> write(agg, seal, now));
+        }
+    }
+
+    private void write(StreamAggregator agg, Seal seal, long now) {
+        BackfillJob heal = null;
+        if (seal.heal() != null) {
+            heal = BackfillJob.accepted("edge-" + UUID.randomUUID(), seal.streamId(), agg.stream().kind(), seal.heal(),
+                    true, 1, wallClock.millis());
+        }
+        try {
+            buffer.sealLive(seal.messages(), seal.cursor(), heal, wallClock.millis());
+        } catch (BufferFullException e) {
+            agg.abandon(seal, now);
+            int events = seal.messages().stream().mapToInt(m -> m.properties().eventCount()).sum();
+            metrics.dropped("diskFull", seal.messages().size());
+            if (!refusing) {
+                Log.errorf("Store is full: dropping sealed windows of %s (%d messages, %d events) until space returns",
+                        seal.streamId(), seal.messages().size(), events);
+            }
+            refusing = true;
+            return;
+        } catch (BufferException e) {
+            agg.abandon(seal, now);
+            metrics.dropped("unreadable", seal.messages().size());
+            Log.errorf("Store failed while sealing %s: %s", seal.streamId(), e.getMessage());
+            return;
+        }
+        if (refusing) {
+            Log.infof("Store accepts writes again: sealing resumed");
+        }
+        refusing = false;
+        agg.commit(seal, now);
+        if (heal != null) {
+            Log.infof("Restart left a hole in %s %s: self-heal backfill %s recorded", seal.streamId(), seal.heal()
+                    .toString(agg.stream().kind()), heal.requestId());
+        }
+        int live = seal.liveWindows().size();
+        metrics.sealed("live", live);
+        metrics.sealed("late", seal.lateBatches());
+        if (seal.droppedEvents() > 0) {
+            metrics.dropped("oversize", seal.droppedEvents());
+        }
+        if (!seal.messages().isEmpty()) {
+            onSealed.run();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (executor != null) {
+            executor.shutdown();
+            try {
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

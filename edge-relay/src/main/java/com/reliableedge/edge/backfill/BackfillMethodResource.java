@@ -1,0 +1,61 @@
+package com.reliableedge.edge.backfill;
+
+import java.time.Instant;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.reliableedge.edge.EdgeRelay;
+import com.reliableedge.protocol.ProtocolException;
+import com.reliableedge.protocol.auth.ConnectionString;
+import com.reliableedge.protocol.auth.SasToken;
+import com.reliableedge.protocol.method.BackfillResponse;
+
+import io.quarkus.logging.Log;
+
+/**
+ * The {@code backfill} direct method over HTTP (PROTOCOL.md section 7): {@code POST /api/v1/methods/backfill} with the
+ * request payload and a SAS {@code Authorization} signed with this device's key over its resource; anything else is
+ * 401 and changes nothing.
+ */
+@Path("/api/v1/methods/backfill")
+public class BackfillMethodResource {
+
+    private final EdgeRelay relay;
+
+    public BackfillMethodResource(EdgeRelay relay) {
+        this.relay = relay;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response backfill(@HeaderParam("Authorization") String authorization, byte[] payload) {
+        ConnectionString device = relay.connection();
+        SasToken.Verdict verdict;
+        try {
+            verdict = device == null
+                    ? SasToken.Verdict.BAD_SIGNATURE
+                    : SasToken.verify(authorization, device.deviceResource(), device.sharedAccessKey(), Instant.now());
+        } catch (ProtocolException e) {
+            verdict = SasToken.Verdict.BAD_SIGNATURE;
+        }
+        if (verdict != SasToken.Verdict.VALID) {
+            Log.warnf("Refused a backfill call: %s", verdict);
+            return Response.status(Response.Status.UNAUTHORIZED).entity(new BackfillResponse(null,
+                    BackfillResponse.Result.REJECTED, "not signed for this device: " + verdict).toJson()).build();
+        }
+        BackfillResponse answer = relay.backfill().accept(payload);
+        if (answer.result() == BackfillResponse.Result.ACCEPTED) {
+            relay.jobAccepted();
+        } else {
+            Log.infof("Backfill call answered %d: %s", answer.status(), answer.message());
+        }
+        return Response.status(answer.status()).entity(answer.toJson()).build();
+    }
+}
