@@ -61,6 +61,10 @@ public interface BackfillConfig {
     @WithDefault("200")
     int dispatchBatchSize();
 
+    /** Most requests the scanner creates per scan; a huge gap is planned over several scans. */
+    @WithDefault("1000")
+    int maxNewRequestsPerScan();
+
     MaxBackfillSpan maxBackfillSpan();
 
     Invoker invoker();

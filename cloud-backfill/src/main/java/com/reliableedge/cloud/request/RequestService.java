@@ -73,8 +73,8 @@ public class RequestService {
             created.add(r);
         }
         if (!created.isEmpty()) {
-            Log.infof("stream %s/%s: requested %s (attempt %d)", stream.deviceId, stream.batchId,
-                    windows, attempt);
+            Log.infof("stream %s/%s: %d new request(s) from %s to %s (attempt %d)", stream.deviceId, stream.batchId,
+                    windows.size(), windows.get(0).start(), windows.get(windows.size() - 1).end(), attempt);
         }
         return created;
     }

@@ -99,12 +99,16 @@ public class GapScanner {
                 .getResultList());
         int created = 0;
         for (Long streamId : streamIds) {
-            created += QuarkusTransaction.requiringNew().call(() -> planStream(streamId, now));
+            int budget = config.maxNewRequestsPerScan() - created;
+            if (budget <= 0) {
+                break;
+            }
+            created += QuarkusTransaction.requiringNew().call(() -> planStream(streamId, now, budget));
         }
         return created;
     }
 
-    private int planStream(long streamId, Instant now) {
+    private int planStream(long streamId, Instant now, int budget) {
         StreamEntity stream = streams.lock(streamId);
         if (stream == null || DeviceEntity.findById(stream.deviceId) == null) {
             return 0;
@@ -125,7 +129,9 @@ public class GapScanner {
         long maxSpan = RequestPlanner.maxSpan(stream.indexKind, config.maxBackfillSpan().time(),
                 config.maxBackfillSpan().sequence());
         List<Interval> windows = RequestPlanner.plan(eligible, blocked, maxSpan);
-        return requests.create(stream, windows, 1, null, false, now).size();
+        // The rest stays unblocked, so the next scan plans it.
+        List<Interval> planned = windows.size() > budget ? windows.subList(0, budget) : windows;
+        return requests.create(stream, planned, 1, null, false, now).size();
     }
 
     private void refreshRequestMetrics() {
