@@ -62,6 +62,17 @@ public class IngestLoop implements AutoCloseable {
 
     /** Restores each stream's cursor from the buffer and starts polling. */
     public void start() {
+        open();
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "relay-ingest");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::tickSafely, 0, pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Restores each stream's cursor from the buffer; {@link #tick} may be called from then on. */
+    public void open() {
         Map<String, StreamCursor> cursors = buffer.cursors();
         for (StreamInfo stream : source.streams()) {
             StreamCursor restored = cursors.get(stream.streamId());
@@ -72,12 +83,6 @@ public class IngestLoop implements AutoCloseable {
             }
             aggregators.add(new StreamAggregator(stream, restored, limits.apply(stream), encoder, clock.nanos()));
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "relay-ingest");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.scheduleWithFixedDelay(this::tickSafely, 0, pollInterval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Whether the last seal was refused for lack of space. */

@@ -61,6 +61,8 @@ public class SqliteBuffer implements BatchBuffer {
     private long totalBytes;
     private long totalMessages;
     private int quarantined;
+    /** The last write failed for lack of space: not writable until a write succeeds again. */
+    private volatile boolean full;
 
     /**
      * @param deviceId this device: message ids (and so property sizes) depend on it
@@ -209,9 +211,14 @@ public class SqliteBuffer implements BatchBuffer {
                 rollbackQuietly();
                 throw e;
             }
+            full = false;
             return result;
         } catch (SQLException e) {
-            throw translate(what, e);
+            BufferException translated = translate(what, e);
+            if (translated instanceof BufferFullException) {
+                full = true;
+            }
+            throw translated;
         }
     }
 
@@ -746,7 +753,7 @@ public class SqliteBuffer implements BatchBuffer {
 
     @Override
     public synchronized boolean writable() {
-        if (conn == null) {
+        if (conn == null || full) {
             return false;
         }
         try {

@@ -1,0 +1,79 @@
+package com.reliableedge.edge.buffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.reliableedge.edge.aggregate.BatchEncoder;
+import com.reliableedge.edge.aggregate.IngestLoop;
+import com.reliableedge.edge.aggregate.SealLimits;
+import com.reliableedge.edge.health.RelayMetrics;
+import com.reliableedge.edge.source.FakeClock;
+import com.reliableedge.edge.source.SimulatorSource;
+import com.reliableedge.edge.source.StreamInfo;
+import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.protocol.message.MessageProperties;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * A full disk, made by capping the store's page count (SQLite then fails writes with SQLITE_FULL exactly as on a full
+ * filesystem): the relay keeps running, stops sealing, counts what it drops, and resumes by itself when space
+ * returns; the dropped windows are gaps, never re-sealed.
+ */
+class DiskFullTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void stopsSealingCountsDropsAndResumesWhenSpaceReturns() {
+        FakeClock clock = new FakeClock(1_790_000_000_000L);
+        SimulatorSource source = new SimulatorSource(new SimulatorSource.Settings(List.of(new StreamInfo("line-1",
+                IndexKind.TIME)), 10, 1, 0, 0, -1, Duration.ZERO), clock);
+        RelayMetrics metrics = new RelayMetrics(new SimpleMeterRegistry());
+        try (SqliteBuffer buffer = new SqliteBuffer(dir.resolve("relay.db"), "site-7", 1 << 30, metrics)) {
+            SealLimits limits = new SealLimits(262_144, 100_000, 60_000, 0, 1_000_000_000L);
+            IngestLoop ingest = new IngestLoop(source, buffer, s -> limits, new BatchEncoder(false), 100_000, Duration
+                    .ofMillis(20), clock, clock, metrics, () -> {
+                    });
+            ingest.open();
+            for (int i = 0; i < 5; i++) {
+                clock.advanceMillis(100);
+                ingest.tick();
+            }
+            StreamCursor before = buffer.cursors().get("line-1");
+            assertThat(before.seq()).isEqualTo(4);
+
+            buffer.limitPages(1);
+            for (int i = 0; i < 20; i++) {
+                clock.advanceMillis(2_000);
+                ingest.tick();
+            }
+            assertThat(ingest.refusing()).isTrue();
+            assertThat(buffer.writable()).isFalse();
+            assertThat(metrics.count("relay.drops", "reason", "diskFull")).isEqualTo(20);
+            assertThat(buffer.cursors().get("line-1")).isEqualTo(before);
+
+            buffer.limitPages(1_000_000);
+            clock.advanceMillis(100);
+            ingest.tick();
+            assertThat(ingest.refusing()).isFalse();
+            assertThat(buffer.writable()).isTrue();
+            StreamCursor after = buffer.cursors().get("line-1");
+            assertThat(after.seq()).isEqualTo(before.seq() + 1);
+            List<MessageProperties> live = buffer.nextToSend(100, Set.of(), 0).stream().map(StoredMessage::properties)
+                    .toList();
+            MessageProperties resumed = live.get(live.size() - 1);
+            assertThat(resumed.seq()).isEqualTo(5);
+            // The windows dropped while full are a gap: the cloud will see it and backfill it.
+            assertThat(resumed.window().start()).isEqualTo(before.cursor() + 40_000);
+        }
+    }
+}
