@@ -72,10 +72,12 @@ public final class CloudClient {
     /** Every gap the cloud has seen of a device, open or closed. */
     public List<Gap> gaps(String deviceId) throws IOException, InterruptedException {
         List<Gap> out = new ArrayList<>();
-        for (JsonNode g : send("GET", "/api/v1/gaps", null, 200)) {
-            if (deviceId.equals(g.path("deviceId").asText())) {
-                out.add(new Gap(g.path("batchId").asText(), text(g, "startWindow"), text(g, "endWindow"), text(g,
-                        "state"), instant(g, "observedAt"), instant(g, "closedAt")));
+        for (String state : List.of("OPEN", "CLOSED", "LOST")) {
+            for (JsonNode g : send("GET", "/api/v1/gaps?limit=10000&state=" + state, null, 200)) {
+                if (deviceId.equals(g.path("deviceId").asText())) {
+                    out.add(new Gap(g.path("batchId").asText(), text(g, "startWindow"), text(g, "endWindow"), text(g,
+                            "state"), instant(g, "observedAt"), instant(g, "closedAt")));
+                }
             }
         }
         return out;

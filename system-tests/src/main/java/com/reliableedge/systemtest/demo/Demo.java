@@ -102,6 +102,7 @@ public final class Demo {
                 say("faults over; waiting for the cloud to repair every gap");
                 boolean quiet = awaitQuiet(api, edge, Duration.ofSeconds(75));
                 List<StreamReport> reports = new Completeness(api, DEVICE, PERIOD.toMillis()).check();
+                saveForDiagnosis(api);
                 status.clear();
                 System.out.println();
                 System.out.println(StreamReport.table(reports));
@@ -202,6 +203,16 @@ public final class Demo {
             Thread.currentThread().interrupt();
             return new Snapshot(false, 0, 0, 0, 0, 0);
         }
+    }
+
+    /** Keeps the cloud's view of gaps and requests beside the logs, for a look after the run. */
+    private void saveForDiagnosis(CloudClient api) throws IOException, InterruptedException {
+        StringBuilder gaps = new StringBuilder();
+        for (CloudClient.Gap g : api.gaps(DEVICE)) {
+            gaps.append(g).append('\n');
+        }
+        Files.writeString(work.resolve("gaps.txt"), gaps);
+        Files.writeString(work.resolve("backfills.json"), api.backfills(null).toPrettyString());
     }
 
     private void keepRunning(AppProcess cloud, AppProcess edge, String operatorKey) throws InterruptedException {
