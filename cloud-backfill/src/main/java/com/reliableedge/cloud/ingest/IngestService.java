@@ -58,8 +58,7 @@ public class IngestService {
     public IngestResult ingest(String deviceId, Envelope envelope, List<BatchBody.Event> events,
             BackfillStatus status) {
         MessageProperties p = envelope.properties();
-        StreamEntity existing = streams.find(deviceId, p.batchId())
-                .orElseGet(() -> streams.findOrCreate(deviceId, p.batchId(), p.indexKind(), clock.instant()));
+        StreamEntity existing = streams.findOrCreate(deviceId, p.batchId(), p.indexKind(), clock.instant());
         requireKind(existing, p.indexKind());
         IngestResult result = QuarkusTransaction.requiringNew()
                 .call(() -> record(existing.id, deviceId, envelope, events, status));

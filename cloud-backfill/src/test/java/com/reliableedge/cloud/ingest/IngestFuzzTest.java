@@ -16,19 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import com.reliableedge.cloud.coverage.GapRules;
-import com.reliableedge.cloud.store.BatchKind;
-import com.reliableedge.cloud.store.CoverageIntervalEntity;
-import com.reliableedge.cloud.store.EventEntity;
-import com.reliableedge.cloud.store.GapEntity;
-import com.reliableedge.cloud.store.LostWindowEntity;
-import com.reliableedge.cloud.store.RecordedBatchEntity;
-import com.reliableedge.cloud.store.StreamEntity;
+import com.reliableedge.cloud.testing.Consistency;
 import com.reliableedge.cloud.testing.Edge;
 import com.reliableedge.cloud.testing.ServiceTestBase;
 import com.reliableedge.protocol.binding.HttpHeaderCodec;
-import com.reliableedge.protocol.coverage.Interval;
-import com.reliableedge.protocol.coverage.IntervalSet;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.Window;
 import com.reliableedge.protocol.message.BatchBody;
@@ -36,7 +27,6 @@ import com.reliableedge.protocol.message.Envelope;
 import com.reliableedge.protocol.message.MessageProperties;
 import com.reliableedge.protocol.method.BackfillStatus;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -89,7 +79,7 @@ class IngestFuzzTest extends ServiceTestBase {
             pool.shutdownNow();
         }
         assertThat(statuses.keySet()).as("seed %d: %s", seed, statuses).contains(200, 400, 401);
-        assertConsistent(seed);
+        Consistency.check("seed " + seed);
     }
 
     record Sent(Edge edge, MessageProperties properties, byte[] body) {
@@ -162,50 +152,5 @@ class IngestFuzzTest extends ServiceTestBase {
             sent.add(new Sent(edge, p, body));
         }
         return r;
-    }
-
-    private static void assertConsistent(long seed) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            for (StreamEntity s : StreamEntity.<StreamEntity>listAll()) {
-                String what = "seed " + seed + ", stream " + s.deviceId + "/" + s.batchId;
-                List<CoverageIntervalEntity> rows = CoverageIntervalEntity.list("streamId = ?1 order by startIndex",
-                        s.id);
-                IntervalSet coverage = new IntervalSet();
-                for (int i = 0; i < rows.size(); i++) {
-                    coverage.add(rows.get(i).startIndex, rows.get(i).endIndex);
-                    if (i > 0) {
-                        assertThat(rows.get(i).startIndex).as(what + ": rows merged").isGreaterThan(
-                                rows.get(i - 1).endIndex);
-                    }
-                }
-                IntervalSet expected = new IntervalSet();
-                for (RecordedBatchEntity b : RecordedBatchEntity.<RecordedBatchEntity>list("streamId", s.id)) {
-                    if (b.kind == BatchKind.LIVE || b.kind == BatchKind.BACKFILL) {
-                        expected.add(b.startIndex, b.endIndex);
-                    }
-                }
-                assertThat(coverage).as(what + ": coverage").isEqualTo(expected);
-                if (s.indexKind == IndexKind.SEQUENCE) {
-                    List<EventEntity> events = EventEntity.list("streamId = ?1 and late = false", s.id);
-                    long distinct = events.stream().mapToLong(e -> e.index).distinct().count();
-                    assertThat(distinct).as(what + ": one event per index").isEqualTo(events.size());
-                    long covered = coverage.isEmpty() ? 0 : coverage.coveredLength(Long.MIN_VALUE, Long.MAX_VALUE);
-                    assertThat((long) events.size()).as(what + ": every covered index has its event")
-                            .isEqualTo(covered);
-                    assertThat(events).allSatisfy(e -> assertThat(coverage.contains(e.index)).isTrue());
-                }
-                IntervalSet lost = new IntervalSet();
-                for (LostWindowEntity l : LostWindowEntity.<LostWindowEntity>list("streamId", s.id)) {
-                    assertThat(lost.intersects(l.startIndex, l.endIndex)).as(what + ": lost windows disjoint")
-                            .isFalse();
-                    lost.add(l.startIndex, l.endIndex);
-                }
-                List<Interval> gaps = GapEntity.<GapEntity>list("streamId = ?1 and state = ?2 order by startIndex",
-                        s.id, GapEntity.State.OPEN).stream().map(g -> new Interval(g.startIndex, g.endIndex)).toList();
-                assertThat(gaps).as(what + ": open gaps").isEqualTo(GapRules.gaps(GapRules.bound(s.origin,
-                        s.lastLiveEnd, s.backlogFrom, Long.MIN_VALUE), coverage, lost));
-                assertThat(s.openGaps).as(what + ": open gap count").isEqualTo(gaps.size());
-            }
-        });
     }
 }
