@@ -50,6 +50,7 @@ public class BackfillService {
     public static final String HORIZON = "horizon";
     public static final String OVERSIZE = "oversize";
     public static final String PAST_LIVE_CURSOR = "pastLiveCursor";
+    public static final String SOURCE_ERROR = "sourceError";
 
     /** A job waits while this many of its messages are still in the buffer, so backfill cannot crowd it out. */
     static final int MAX_PENDING_PER_JOB = 32;
@@ -176,7 +177,17 @@ public class BackfillService {
                 if (nextHeld.isPresent()) {
                     chunkEnd = Math.min(chunkEnd, nextHeld.getAsLong());
                 }
-                HistoryRead read = source.read(job.streamId(), new Window(p, chunkEnd), maxEventsPerRead);
+                HistoryRead read;
+                try {
+                    read = source.read(job.streamId(), new Window(p, chunkEnd), maxEventsPerRead);
+                } catch (RuntimeException e) {
+                    // Transient as far as we know: the part is reported failed, and the cloud may ask again.
+                    Log.warnf("History read of %s %s failed: %s", job.streamId(), new Window(p, chunkEnd).toString(job
+                            .kind()), e.toString());
+                    segments.add(new Segment(new Window(p, chunkEnd), BackfillStatus.Outcome.FAILED, SOURCE_ERROR));
+                    buffer.sealBackfill(job.requestId(), batches, segments, chunkEnd, clock.millis());
+                    return;
+                }
                 long servedFrom = p;
                 if (read.availableFrom() > p) {
                     long unavailableTo = Math.min(read.availableFrom(), chunkEnd);

@@ -1,0 +1,21 @@
+package com.reliableedge.edge.config;
+
+import com.reliableedge.edge.buffer.BackfillJob;
+import com.reliableedge.protocol.method.BackfillRequest;
+import com.reliableedge.protocol.method.BackfillResponse;
+import com.reliableedge.protocol.method.BackfillStatus;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The one place that registers types for reflection in a native image. The protocol library reads and writes JSON
+ * through Jackson's tree model and SQLite brings its own native metadata, so only the payload records and the
+ * enums read by name are listed, to keep a future switch to data binding safe.
+ */
+@RegisterForReflection(targets = {BackfillRequest.class, BackfillResponse.class, BackfillResponse.Result.class,
+        BackfillStatus.class, BackfillStatus.Outcome.class, BackfillJob.State.class})
+public final class NativeReflection {
+
+    private NativeReflection() {
+    }
+}
