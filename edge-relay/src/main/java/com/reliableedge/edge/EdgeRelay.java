@@ -143,7 +143,10 @@ public class EdgeRelay {
 
     private void housekeep() {
         try {
-            buffer.expire(wallClock.millis() - config.buffer().maxAge().toMillis());
+            long horizon = wallClock.millis() - config.buffer().maxAge().toMillis();
+            buffer.expire(horizon);
+            // Finished jobs are kept as long as messages are, so a repeated request id is still recognised.
+            buffer.forgetJobs(horizon);
             BufferStats stats = buffer.stats();
             double age = stats.oldestSealedAtMillis() < 0
                     ? 0

@@ -81,6 +81,12 @@ public interface BatchBuffer extends AutoCloseable {
     /** Seals the job's status messages (possibly none) and marks it {@code DONE}, in one step. */
     void finishJob(String requestId, List<SealedMessage> statusMessages, long nowMillis);
 
+    /**
+     * Forgets jobs finished before {@code finishedBeforeMillis} (their request ids are no longer recognised), and
+     * old eviction records; returns how many jobs.
+     */
+    int forgetJobs(long finishedBeforeMillis);
+
     /** A held batch (live or backfill, not late) of the stream whose window contains {@code index}. */
     Optional<StoredMessage> heldBatchCovering(String streamId, long index);
 

@@ -143,7 +143,7 @@ public class SqliteBuffer implements BatchBuffer {
             st.execute("CREATE TABLE IF NOT EXISTS job (request_id TEXT PRIMARY KEY, stream TEXT NOT NULL,"
                     + " kind TEXT NOT NULL, start_index INTEGER NOT NULL, end_index INTEGER NOT NULL,"
                     + " progress INTEGER NOT NULL, state TEXT NOT NULL, edge INTEGER NOT NULL,"
-                    + " attempt INTEGER NOT NULL, created_at INTEGER NOT NULL)");
+                    + " attempt INTEGER NOT NULL, created_at INTEGER NOT NULL, finished_at INTEGER)");
             st.execute("CREATE TABLE IF NOT EXISTS job_segment (request_id TEXT NOT NULL,"
                     + " start_index INTEGER NOT NULL, end_index INTEGER NOT NULL, outcome TEXT NOT NULL, reason TEXT)");
             st.execute("CREATE INDEX IF NOT EXISTS job_segment_request ON job_segment (request_id, start_index)");
@@ -685,13 +685,37 @@ public class SqliteBuffer implements BatchBuffer {
         long[] added = new long[1];
         inTransaction("finish job", () -> {
             added[0] = makeRoomAndInsert(statusMessages, nowMillis, evicted);
-            try (PreparedStatement ps = conn.prepareStatement("UPDATE job SET state = 'DONE' WHERE request_id = ?")) {
-                ps.setString(1, requestId);
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "UPDATE job SET state = 'DONE', finished_at = ? WHERE request_id = ?")) {
+                ps.setLong(1, nowMillis);
+                ps.setString(2, requestId);
                 ps.executeUpdate();
             }
             return null;
         });
         afterInsert(statusMessages.size(), added[0], evicted);
+    }
+
+    /** How many eviction records are kept; older ones are pruned (the counts in {@code drop_count} stay). */
+    static final int EVICTION_RECORDS_KEPT = 10_000;
+
+    @Override
+    public synchronized int forgetJobs(long finishedBeforeMillis) {
+        return inTransaction("forget jobs", () -> {
+            try (Statement st = conn.createStatement()) {
+                st.executeUpdate("DELETE FROM eviction WHERE id <= (SELECT MAX(id) FROM eviction) - "
+                        + EVICTION_RECORDS_KEPT);
+            }
+            try (PreparedStatement segments = conn.prepareStatement("DELETE FROM job_segment WHERE request_id IN"
+                    + " (SELECT request_id FROM job WHERE state = 'DONE' AND finished_at < ?)");
+                    PreparedStatement jobs = conn.prepareStatement(
+                            "DELETE FROM job WHERE state = 'DONE' AND finished_at < ?")) {
+                segments.setLong(1, finishedBeforeMillis);
+                segments.executeUpdate();
+                jobs.setLong(1, finishedBeforeMillis);
+                return jobs.executeUpdate();
+            }
+        });
     }
 
     @Override

@@ -197,6 +197,24 @@ public abstract class BatchBufferContractTest {
     }
 
     @Test
+    void finishedJobsAreForgottenOnlyWhenOld() {
+        BatchBuffer b = open(1 << 20);
+        b.addJob(BackfillJob.accepted("old", "s", KIND, new Window(0, 10), false, 1, 10));
+        b.addJob(BackfillJob.accepted("new", "s", KIND, new Window(0, 10), false, 1, 10));
+        b.addJob(BackfillJob.accepted("open", "s", KIND, new Window(0, 10), false, 1, 10));
+        b.sealBackfill("old", List.of(), List.of(new Segment(new Window(0, 10), BackfillStatus.Outcome.COMPLETED,
+                null)), 10, 20);
+        b.finishJob("old", List.of(), 100);
+        b.finishJob("new", List.of(), 300);
+        assertThat(b.forgetJobs(200)).isEqualTo(1);
+        assertThat(b.job("old")).isEmpty();
+        assertThat(b.segments("old")).isEmpty();
+        assertThat(b.job("new")).isPresent();
+        assertThat(b.job("open")).isPresent();
+        assertThat(b.addJob(BackfillJob.accepted("old", "s", KIND, new Window(0, 10), false, 2, 400))).isTrue();
+    }
+
+    @Test
     void anEvictedBackfillBatchTurnsItsPartToFailed() {
         BatchBuffer probe = open(1 << 20);
         probe.sealLive(List.of(live("p", 0, 10, 1)), cursor("p", 10, 1), null, 1);
