@@ -9,8 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.agroal.api.AgroalDataSource;
@@ -29,11 +32,23 @@ public class DatabaseClock extends Clock {
     private static final Duration RESYNC = Duration.ofMinutes(1);
 
     private final AgroalDataSource dataSource;
-    private volatile Instant syncedAt;
-    private volatile long syncedNanos;
+    private final LongSupplier nanoTime;
+    private final Supplier<Instant> databaseNow;
+    /** The last reading of the database clock and the monotonic time it was taken at, swapped as one. */
+    private volatile Sync last;
 
+    private record Sync(Instant databaseTime, long nanos) {
+    }
+
+    @Inject
     public DatabaseClock(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+        this(System::nanoTime, () -> readDatabaseClock(dataSource));
+    }
+
+    /** For tests: the monotonic time and the database's {@code CURRENT_TIMESTAMP} as functions. */
+    DatabaseClock(LongSupplier nanoTime, Supplier<Instant> databaseNow) {
+        this.nanoTime = nanoTime;
+        this.databaseNow = databaseNow;
     }
 
     @Override
@@ -48,28 +63,45 @@ public class DatabaseClock extends Clock {
 
     @Override
     public Instant instant() {
-        long nanos = System.nanoTime();
-        Instant base = syncedAt;
-        if (base == null || nanos - syncedNanos > RESYNC.toNanos()) {
-            base = sync();
-            nanos = syncedNanos;
+        Sync s = last;
+        long now = nanoTime.getAsLong();
+        if (s == null || now - s.nanos() > RESYNC.toNanos()) {
+            s = sync();
         }
-        return base.plusNanos(System.nanoTime() - nanos);
+        // The database time of the last sync plus the monotonic time elapsed since.
+        return s.databaseTime().plusNanos(nanoTime.getAsLong() - s.nanos());
     }
 
-    private synchronized Instant sync() {
+    private synchronized Sync sync() {
+        Sync previous = last;
+        long now = nanoTime.getAsLong();
+        if (previous != null && now - previous.nanos() <= RESYNC.toNanos()) {
+            return previous; // another thread synced meanwhile
+        }
+        Instant databaseTime;
+        try {
+            databaseTime = databaseNow.get();
+        } catch (RuntimeException e) {
+            // Keep going on the last offset (or the local clock) rather than stop the service.
+            Log.warnf("cannot read the database clock, using the local one: %s", e.getMessage());
+            databaseTime = previous == null
+                    ? Instant.now()
+                    : previous.databaseTime().plusNanos(now - previous
+                            .nanos());
+        }
+        Sync fresh = new Sync(databaseTime, now);
+        last = fresh;
+        return fresh;
+    }
+
+    private static Instant readDatabaseClock(AgroalDataSource dataSource) {
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
             rs.next();
-            syncedNanos = System.nanoTime();
-            syncedAt = rs.getTimestamp(1).toInstant();
+            return rs.getTimestamp(1).toInstant();
         } catch (SQLException e) {
-            // Keep going on the last offset (or the local clock) rather than stop the service.
-            Log.warnf("cannot read the database clock, using the local one: %s", e.getMessage());
-            syncedNanos = System.nanoTime();
-            syncedAt = syncedAt == null ? Instant.now() : syncedAt;
+            throw new IllegalStateException(e.getMessage(), e);
         }
-        return syncedAt;
     }
 }
