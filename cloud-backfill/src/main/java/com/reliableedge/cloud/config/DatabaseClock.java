@@ -31,7 +31,6 @@ public class DatabaseClock extends Clock {
 
     private static final Duration RESYNC = Duration.ofMinutes(1);
 
-    private final AgroalDataSource dataSource;
     private final LongSupplier nanoTime;
     private final Supplier<Instant> databaseNow;
     /** The last reading of the database clock and the monotonic time it was taken at, swapped as one. */
