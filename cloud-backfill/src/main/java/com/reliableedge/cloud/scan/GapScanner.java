@@ -64,9 +64,7 @@ public class GapScanner {
     void scheduledScan() {
         try {
             ScanReport report = scan();
-            if (report.requestsCreated() + report.requestsSent() + report.expiredSwept() > 0) {
-                Log.debugf("scan: %s", report);
-            }
+            Log.debugf("scan: %s", report);
         } catch (RuntimeException e) {
             Log.errorf(e, "scan failed; the next one retries");
         }
