@@ -42,6 +42,10 @@ public interface BackfillConfig {
     @WithDefault("30d")
     Duration retention();
 
+    /** How often payloads, gaps and requests below the retention are deleted. */
+    @WithDefault("1h")
+    Duration retentionInterval();
+
     /** The bearer key of the operator API; without it the operator API answers 401 to everyone. */
     Optional<String> operatorKey();
 
@@ -96,6 +100,10 @@ public interface BackfillConfig {
         /** Lifetime of the SAS token signed for each call. */
         @WithDefault("5m")
         Duration tokenTtl();
+
+        /** Method calls in flight at once per instance, so that offline devices do not hold up the others. */
+        @WithDefault("8")
+        int concurrency();
     }
 
     interface Queue {

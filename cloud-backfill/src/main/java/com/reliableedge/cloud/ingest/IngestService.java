@@ -122,7 +122,10 @@ public class IngestService {
             }
             case STATUS -> requests.onStatus(stream, coverage, lost, status, window, now);
         }
-        GapChanges gaps = gapsMayChange ? streams.refreshGaps(stream, coverage, lost, floor, now) : null;
+        // A live batch may have moved the floor up with the last live end.
+        GapChanges gaps = gapsMayChange
+                ? streams.refreshGaps(stream, coverage, lost, retentionFloor(stream), now)
+                : null;
         return new IngestResult(envelope.messageId(), IngestResult.Outcome.RECORDED, gaps, now);
     }
 

@@ -3,10 +3,17 @@ package com.reliableedge.cloud.request;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.reliableedge.cloud.config.BackfillConfig;
@@ -31,7 +38,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * lock that recomputes the window against coverage and takes a lease), the method call outside any transaction,
  * and the outcome (a transaction that applies it only if the row is still the claimed {@code (state, attempt)}
  * under this sender's lease). Two instances therefore never send one request at the same time; a lease that ran
- * out (a crashed sender) lets another instance send it again, which the edge answers 202 and serves once.
+ * out (a crashed sender) lets another instance send it again, which the edge answers 202 and serves once. Up to
+ * {@code backfill.invoker.concurrency} calls run at once, so offline devices do not hold up the others.
  */
 @ApplicationScoped
 public class RequestDispatcher {
@@ -46,6 +54,7 @@ public class RequestDispatcher {
     private final StreamStore streams;
     private final RequestService requests;
     private final String instanceId = UUID.randomUUID().toString();
+    private final ExecutorService senders;
 
     public RequestDispatcher(BackfillConfig config, Clock clock, MethodInvoker invoker, StreamStore streams,
             RequestService requests) {
@@ -54,6 +63,17 @@ public class RequestDispatcher {
         this.invoker = invoker;
         this.streams = streams;
         this.requests = requests;
+        AtomicInteger threads = new AtomicInteger();
+        this.senders = Executors.newFixedThreadPool(Math.max(1, config.invoker().concurrency()), r -> {
+            Thread t = new Thread(r, "backfill-sender-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        senders.shutdownNow();
     }
 
     /** Sends the requests that are due now, at most {@code backfill.dispatch-batch-size}; returns how many. */
@@ -69,10 +89,21 @@ public class RequestDispatcher {
                 .setParameter("liveAfter", now.minus(config.stallAfter()))
                 .setMaxResults(config.dispatchBatchSize())
                 .getResultList());
-        int sent = 0;
+        List<Future<Boolean>> sends = new ArrayList<>(due.size());
         for (String requestId : due) {
-            if (dispatch(requestId)) {
-                sent++;
+            sends.add(senders.submit(() -> dispatch(requestId)));
+        }
+        int sent = 0;
+        for (Future<Boolean> send : sends) {
+            try {
+                if (send.get()) {
+                    sent++;
+                }
+            } catch (ExecutionException e) {
+                Log.errorf(e.getCause(), "sending a request failed; it is retried when its lease ends");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         return sent;
