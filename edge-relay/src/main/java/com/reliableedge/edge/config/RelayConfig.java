@@ -88,6 +88,10 @@ public interface RelayConfig {
         /** Added to every history read, to simulate a slow source. */
         @WithDefault("0s")
         Duration historyDelay();
+
+        /** Pads each event with a {@code pad} field to this many bytes (load tests); 0 for section 8's plain form. */
+        @WithDefault("0")
+        int eventBytes();
     }
 
     interface Upstream {

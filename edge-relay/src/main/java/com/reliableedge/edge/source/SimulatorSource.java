@@ -24,15 +24,22 @@ public class SimulatorSource implements SourceAdapter {
      * @param disconnectEveryMs the live feed is down for {@code disconnectForMs} at the start of every such period;
      *        0 for never
      * @param horizonMs history older than now minus this is unavailable; negative for no horizon
+     * @param eventBytes when larger than an event's section 8 form, the event gets a {@code pad} field that brings
+     *        it to this many bytes (for load tests); 0 for the plain form
      */
     public record Settings(List<StreamInfo> streams, long periodMs, long sequenceRate, long disconnectEveryMs,
-            long disconnectForMs, long horizonMs, Duration historyDelay) {
+            long disconnectForMs, long horizonMs, Duration historyDelay, int eventBytes) {
 
         public Settings {
             streams = List.copyOf(streams);
             if (periodMs < 1 || sequenceRate < 1) {
                 throw new IllegalArgumentException("period and sequence rate must be positive");
             }
+        }
+
+        public Settings(List<StreamInfo> streams, long periodMs, long sequenceRate, long disconnectEveryMs,
+                long disconnectForMs, long horizonMs, Duration historyDelay) {
+            this(streams, periodMs, sequenceRate, disconnectEveryMs, disconnectForMs, horizonMs, historyDelay, 0);
         }
     }
 
@@ -120,11 +127,20 @@ public class SimulatorSource implements SourceAdapter {
             if (out.size() >= max) {
                 return i;
             }
-            out.add(new SourceEvent(i, SimulatorData.eventJson(info.kind(), info.streamId(), i).getBytes(
-                    StandardCharsets.UTF_8)));
+            out.add(new SourceEvent(i, event(info, i)));
             i += step;
         }
         return to;
+    }
+
+    private byte[] event(StreamInfo info, long index) {
+        String json = SimulatorData.eventJson(info.kind(), info.streamId(), index);
+        // ,"pad":"" adds 9 bytes before any padding characters.
+        int padding = settings.eventBytes() - json.length() - 9;
+        if (padding >= 0) {
+            json = json.substring(0, json.length() - 1) + ",\"pad\":\"" + "x".repeat(padding) + "\"}";
+        }
+        return json.getBytes(StandardCharsets.UTF_8);
     }
 
     private void delay() {

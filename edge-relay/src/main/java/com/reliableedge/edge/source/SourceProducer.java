@@ -39,6 +39,6 @@ public class SourceProducer {
         return new SimulatorSource(new SimulatorSource.Settings(streams, sim.period().toMillis(), sim.sequenceRate(),
                 sim.disconnectEvery().map(d -> d.toMillis()).orElse(0L), sim.disconnectFor().toMillis(), sim
                         .historyHorizon().map(d -> d.toMillis()).orElse(-1L),
-                sim.historyDelay()), clock);
+                sim.historyDelay(), sim.eventBytes()), clock);
     }
 }

@@ -48,18 +48,27 @@ class DiskFullTest {
                 clock.advanceMillis(100);
                 ingest.tick();
             }
-            StreamCursor before = buffer.cursors().get("line-1");
-            assertThat(before.seq()).isEqualTo(4);
+            assertThat(buffer.cursors().get("line-1").seq()).isEqualTo(4);
 
+            // Cap the store at its current size: the free room left in its pages is used up, then writes fail.
             buffer.limitPages(1);
-            for (int i = 0; i < 20; i++) {
+            int ticks = 0;
+            while (!ingest.refusing() && ticks++ < 1_000) {
+                clock.advanceMillis(2_000);
+                ingest.tick();
+            }
+            assertThat(ingest.refusing()).isTrue();
+            StreamCursor atFull = buffer.cursors().get("line-1");
+            double dropsAtFull = metrics.count("relay.drops", "reason", "diskFull");
+            assertThat(dropsAtFull).isEqualTo(1);
+            for (int i = 0; i < 10; i++) {
                 clock.advanceMillis(2_000);
                 ingest.tick();
             }
             assertThat(ingest.refusing()).isTrue();
             assertThat(buffer.writable()).isFalse();
-            assertThat(metrics.count("relay.drops", "reason", "diskFull")).isEqualTo(20);
-            assertThat(buffer.cursors().get("line-1")).isEqualTo(before);
+            assertThat(metrics.count("relay.drops", "reason", "diskFull")).isEqualTo(dropsAtFull + 10);
+            assertThat(buffer.cursors().get("line-1")).isEqualTo(atFull);
 
             buffer.limitPages(1_000_000);
             clock.advanceMillis(100);
@@ -67,13 +76,13 @@ class DiskFullTest {
             assertThat(ingest.refusing()).isFalse();
             assertThat(buffer.writable()).isTrue();
             StreamCursor after = buffer.cursors().get("line-1");
-            assertThat(after.seq()).isEqualTo(before.seq() + 1);
-            List<MessageProperties> live = buffer.nextToSend(100, Set.of(), 0).stream().map(StoredMessage::properties)
-                    .toList();
+            assertThat(after.seq()).isEqualTo(atFull.seq() + 1);
+            List<MessageProperties> live = buffer.nextToSend(100_000, Set.of(), 0).stream().map(
+                    StoredMessage::properties).toList();
             MessageProperties resumed = live.get(live.size() - 1);
-            assertThat(resumed.seq()).isEqualTo(5);
-            // The windows dropped while full are a gap: the cloud will see it and backfill it.
-            assertThat(resumed.window().start()).isEqualTo(before.cursor() + 40_000);
+            assertThat(resumed.seq()).isEqualTo(atFull.seq() + 1);
+            // The 11 windows of 2 s dropped while full are a gap: the cloud will see it and backfill it.
+            assertThat(resumed.window().start()).isEqualTo(atFull.cursor() + 22_000);
         }
     }
 }

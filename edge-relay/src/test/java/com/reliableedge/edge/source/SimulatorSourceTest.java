@@ -51,6 +51,16 @@ class SimulatorSourceTest extends SourceAdapterContractTest {
     }
 
     @Test
+    void eventsCanBePaddedToASize() {
+        SimulatorSource sim = new SimulatorSource(new SimulatorSource.Settings(List.of(new StreamInfo("seq-1",
+                IndexKind.SEQUENCE)), 100, 20, 0, 0, -1, Duration.ZERO, 100), clock);
+        SourceEvent e = sim.read("seq-1", new Window(12345, 12346), 10).events().get(0);
+        assertThat(e.json()).hasSize(100);
+        assertThat(new String(e.json(), StandardCharsets.UTF_8)).startsWith("{\"index\":\"12345\",\"value\":"
+                + SimulatorData.value("seq-1", 12345) + ",\"pad\":\"xx");
+    }
+
+    @Test
     void sequenceStreamAdvancesAtItsRate() {
         SimulatorSource sim = new SimulatorSource(settings(0, 0, -1), clock);
         long from = ((LiveUpdate.Resumed) sim.poll("seq-1", 100)).from();
