@@ -31,6 +31,7 @@ public class BackfillMetrics {
     private final Counter gapsClosed;
     private final Counter gapsLost;
     private final Timer repairLatency;
+    private final Timer scanDuration;
     private final Map<RequestState, AtomicLong> requests = new EnumMap<>(RequestState.class);
 
     public BackfillMetrics(MeterRegistry registry) {
@@ -48,6 +49,8 @@ public class BackfillMetrics {
                 .minimumExpectedValue(Duration.ofSeconds(1))
                 .maximumExpectedValue(Duration.ofDays(1))
                 .register(registry);
+        scanDuration = Timer.builder("backfill.scan.duration").description("Duration of one full scan")
+                .publishPercentiles(0.5, 0.99).register(registry);
         for (RequestState state : RequestState.values()) {
             AtomicLong value = new AtomicLong();
             requests.put(state, value);
@@ -75,6 +78,10 @@ public class BackfillMetrics {
             Duration latency = Duration.between(closed.observedAt(), now);
             repairLatency.record(latency.isNegative() ? Duration.ZERO : latency);
         }
+    }
+
+    public void scanned(Duration took) {
+        scanDuration.record(took);
     }
 
     public void requests(Map<RequestState, Long> counts) {

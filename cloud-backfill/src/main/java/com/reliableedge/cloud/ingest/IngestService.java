@@ -58,10 +58,14 @@ public class IngestService {
     public IngestResult ingest(String deviceId, Envelope envelope, List<BatchBody.Event> events,
             BackfillStatus status) {
         MessageProperties p = envelope.properties();
-        StreamEntity existing = streams.findOrCreate(deviceId, p.batchId(), p.indexKind(), clock.instant());
-        requireKind(existing, p.indexKind());
-        IngestResult result = QuarkusTransaction.requiringNew()
-                .call(() -> record(existing.id, deviceId, envelope, events, status));
+        // The common case, a known stream, takes one transaction; a new stream is created first in its own.
+        IngestResult result = QuarkusTransaction.requiringNew().call(() -> streams.findLocked(deviceId, p.batchId())
+                .map(stream -> record(stream, envelope, events, status)).orElse(null));
+        if (result == null) {
+            requireKind(streams.findOrCreate(deviceId, p.batchId(), p.indexKind(), clock.instant()), p.indexKind());
+            result = QuarkusTransaction.requiringNew().call(() -> record(streams.findLocked(deviceId, p.batchId())
+                    .orElseThrow(), envelope, events, status));
+        }
         switch (result.outcome()) {
             case RECORDED -> metrics.ingested();
             case DUPLICATE -> metrics.duplicated();
@@ -73,9 +77,8 @@ public class IngestService {
         return result;
     }
 
-    private IngestResult record(long streamId, String deviceId, Envelope envelope, List<BatchBody.Event> events,
+    private IngestResult record(StreamEntity stream, Envelope envelope, List<BatchBody.Event> events,
             BackfillStatus status) {
-        StreamEntity stream = streams.lock(streamId);
         Instant now = clock.instant();
         MessageProperties p = envelope.properties();
         requireKind(stream, p.indexKind());

@@ -1,6 +1,7 @@
 package com.reliableedge.cloud.scan;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -72,11 +73,13 @@ public class GapScanner {
 
     /** One full scan. */
     public ScanReport scan() {
+        long start = System.nanoTime();
         int created = planRequests();
         int sent = dispatcher.dispatchDue();
         int received = retries.drain();
         int swept = retries.sweepExpired();
         refreshRequestMetrics();
+        metrics.scanned(Duration.ofNanos(System.nanoTime() - start));
         return new ScanReport(created, sent, received, swept);
     }
 

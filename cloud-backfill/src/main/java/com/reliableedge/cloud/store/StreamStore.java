@@ -56,6 +56,12 @@ public class StreamStore {
         }
     }
 
+    /** The stream's row, locked until the end of the transaction, or empty when the stream does not exist yet. */
+    public Optional<StreamEntity> findLocked(String deviceId, String batchId) {
+        return StreamEntity.<StreamEntity>find("deviceId = ?1 and batchId = ?2", deviceId, batchId)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
+    }
+
     /** Locks the stream's row until the end of the transaction: updates to one stream are serial. */
     public StreamEntity lock(long streamId) {
         return StreamEntity.findById(streamId, LockModeType.PESSIMISTIC_WRITE);
