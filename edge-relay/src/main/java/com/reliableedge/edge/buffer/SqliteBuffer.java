@@ -140,6 +140,7 @@ public class SqliteBuffer implements BatchBuffer {
                     + " content_encoding TEXT, size INTEGER NOT NULL, sealed_at INTEGER NOT NULL, body BLOB NOT NULL)");
             st.execute("CREATE INDEX IF NOT EXISTS message_stream ON message (stream, lane, start_index)");
             st.execute("CREATE INDEX IF NOT EXISTS message_request ON message (request_id)");
+            st.execute("CREATE INDEX IF NOT EXISTS message_sealed ON message (sealed_at)");
             st.execute("CREATE TABLE IF NOT EXISTS stream_state (stream TEXT PRIMARY KEY, kind TEXT NOT NULL,"
                     + " cursor INTEGER NOT NULL, seq INTEGER NOT NULL, origin INTEGER NOT NULL,"
                     + " late_seq INTEGER NOT NULL)");
@@ -463,6 +464,12 @@ public class SqliteBuffer implements BatchBuffer {
         return new StoredMessage(rs.getLong(1), p, rs.getBytes(15), rs.getLong(14));
     }
 
+    /** The three lanes, each as a query that walks an index in seal order and stops at its limit. */
+    private static final String[] LANE_QUERIES = {
+            "lane <= " + LANE_LATE + " AND sealed_at >= ?",
+            "lane <= " + LANE_LATE + " AND sealed_at < ?",
+            "lane >= " + LANE_BACKFILL};
+
     @Override
     public synchronized List<StoredMessage> nextToSend(int max, Collection<Long> exclude, long liveSinceMillis) {
         if (max <= 0) {
@@ -470,18 +477,22 @@ public class SqliteBuffer implements BatchBuffer {
         }
         String notIn = exclude.isEmpty()
                 ? ""
-                : " WHERE id NOT IN (" + exclude.stream().map(String::valueOf)
+                : " AND id NOT IN (" + exclude.stream().map(String::valueOf)
                         .collect(Collectors.joining(",")) + ")";
         return read("read next messages", () -> {
             List<StoredMessage> out = new ArrayList<>();
-            try (PreparedStatement ps = conn.prepareStatement("SELECT " + COLUMNS + " FROM message" + notIn
-                    + " ORDER BY CASE WHEN lane <= 1 AND sealed_at >= ? THEN 0 WHEN lane <= 1 THEN 1 ELSE 2 END, id"
-                    + " LIMIT ?")) {
-                ps.setLong(1, liveSinceMillis);
-                ps.setInt(2, max);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(toMessage(rs));
+            for (int lane = 0; lane < LANE_QUERIES.length && out.size() < max; lane++) {
+                try (PreparedStatement ps = conn.prepareStatement("SELECT " + COLUMNS + " FROM message WHERE "
+                        + LANE_QUERIES[lane] + notIn + " ORDER BY id LIMIT ?")) {
+                    int i = 1;
+                    if (lane < 2) {
+                        ps.setLong(i++, liveSinceMillis);
+                    }
+                    ps.setInt(i, max - out.size());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(toMessage(rs));
+                        }
                     }
                 }
             }
