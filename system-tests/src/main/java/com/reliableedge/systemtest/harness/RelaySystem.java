@@ -31,30 +31,36 @@ public final class RelaySystem implements Closeable {
 
     /** What a system is made of; every map holds config keys with their values, on top of the defaults. */
     public record Setup(Path root, Path work, String deviceId, List<String> timeStreams,
-            List<String> sequenceStreams, Duration period, Map<String, String> cloudConfig,
+            List<String> sequenceStreams, Duration period, String cloudApp, Map<String, String> cloudConfig,
             Map<String, String> edgeConfig, List<String> jvmFlags) {
 
         /** The defaults of the demo and the system tests: three streams, short delays, an H2 file database. */
         public static Setup defaults(Path root, Path work) {
             return new Setup(root, work, "site-1", List.of("line-1", "line-2"), List.of("counter-1"), Duration
-                    .ofMillis(100), Map.of(), Map.of(),
+                    .ofMillis(100), "quarkus-app", Map.of(), Map.of(),
                     List.of("-Xmx256m", "-XX:+UseSerialGC",
                             "-XX:TieredStopAtLevel=1"));
         }
 
         public Setup withCloudConfig(Map<String, String> more) {
-            return new Setup(root, work, deviceId, timeStreams, sequenceStreams, period, merge(cloudConfig, more),
-                    edgeConfig, jvmFlags);
+            return new Setup(root, work, deviceId, timeStreams, sequenceStreams, period, cloudApp, merge(cloudConfig,
+                    more), edgeConfig, jvmFlags);
         }
 
         public Setup withEdgeConfig(Map<String, String> more) {
-            return new Setup(root, work, deviceId, timeStreams, sequenceStreams, period, cloudConfig, merge(
-                    edgeConfig, more), jvmFlags);
+            return new Setup(root, work, deviceId, timeStreams, sequenceStreams, period, cloudApp, cloudConfig,
+                    merge(edgeConfig, more), jvmFlags);
         }
 
         public Setup withDeviceId(String id) {
-            return new Setup(root, work, id, timeStreams, sequenceStreams, period, cloudConfig, edgeConfig,
-                    jvmFlags);
+            return new Setup(root, work, id, timeStreams, sequenceStreams, period, cloudApp, cloudConfig,
+                    edgeConfig, jvmFlags);
+        }
+
+        /** The cloud package to run: {@code quarkus-app} (H2) or {@code quarkus-app-postgresql}. */
+        public Setup withCloudApp(String app) {
+            return new Setup(root, work, deviceId, timeStreams, sequenceStreams, period, app, cloudConfig,
+                    edgeConfig, jvmFlags);
         }
 
         private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
@@ -80,7 +86,8 @@ public final class RelaySystem implements Closeable {
         this.upstream = FaultProxy.start(cloudPort);
         this.methods = FaultProxy.start(edgePort);
         this.cloud = new AppProcess("cloud-backfill", setup.root().resolve(
-                "cloud-backfill/target/quarkus-app/quarkus-run.jar"), cloudPort, cloudConfig(), setup.jvmFlags(),
+                "cloud-backfill/target/" + setup.cloudApp() + "/quarkus-run.jar"), cloudPort, cloudConfig(),
+                setup.jvmFlags(),
                 setup
                         .work().resolve("cloud-backfill.log"));
     }
