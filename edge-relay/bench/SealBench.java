@@ -16,12 +16,14 @@ import com.reliableedge.protocol.message.MessageProperties;
 /**
  * How fast the buffer seals 256 KB batches, each one fsynced with its cursor before the next: five runs of 400
  * seals, median MB/s. Run (after packaging edge-relay):
- * java -cp "edge-relay/target/quarkus-app/app/*:edge-relay/target/quarkus-app/lib/main/*" edge-relay/bench/SealBench.java /tmp/seal-bench
+ * java -cp "edge-relay/target/quarkus-app/app/*:edge-relay/target/quarkus-app/lib/main/*" edge-relay/bench/SealBench.java /tmp/seal-bench [ack]
  */
 public class SealBench {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "/tmp/seal-bench");
+        // With "ack", each batch is acknowledged (removed) right after it is sealed, as when the upstream keeps up.
+        boolean ack = args.length > 1 && args[1].equals("ack");
         int size = 262_144 - 600;
         byte[] body = new byte[size];
         new Random(1).nextBytes(body);
@@ -37,6 +39,9 @@ public class SealBench {
                             * 1000L + 1000), 1000, i + 1, 0);
                     buffer.sealLive(List.of(new SealedMessage(p, body)), new StreamCursor("seq-1", IndexKind.SEQUENCE,
                             i * 1000L + 1000, i + 1, 0, 0), null, System.currentTimeMillis());
+                    if (ack) {
+                        buffer.acknowledge(buffer.nextToSend(1, java.util.Set.of(), 0).get(0).id());
+                    }
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double mbps = (double) n * size / 1e6 / seconds;
