@@ -77,11 +77,13 @@ public class RetryConsumer {
     public int sweepExpired() {
         Instant now = clock.instant();
         List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> BackfillRequestEntity.getEntityManager()
-                .createQuery("select r.requestId, r.attempt from BackfillRequestEntity r"
-                        + " where r.state = :requested and r.expiresAt <= :cutoff order by r.expiresAt",
-                        Object[].class)
+                // Stalled streams' requests wait (PROTOCOL.md section 6) and must not crowd out the others.
+                .createQuery("select r.requestId, r.attempt from BackfillRequestEntity r, StreamEntity s"
+                        + " where s.id = r.streamId and r.state = :requested and r.expiresAt <= :cutoff"
+                        + " and s.lastLiveAt > :liveAfter order by r.expiresAt", Object[].class)
                 .setParameter("requested", RequestState.REQUESTED)
                 .setParameter("cutoff", now.minus(config.scanInterval()))
+                .setParameter("liveAfter", now.minus(config.stallAfter()))
                 .setMaxResults(config.dispatchBatchSize())
                 .getResultList());
         int evaluated = 0;
