@@ -102,6 +102,15 @@ public class IngestService {
         batch.persist();
 
         Interval window = new Interval(p.window().start(), p.window().end());
+        if (batch.kind == BatchKind.LIVE && appendsToCoverage(stream, p)
+                && streams.extendLastCoverage(stream, window)) {
+            // The common case: the next contiguous live window. Coverage grows at its end, the gap bound moves by
+            // exactly what was covered, so the gaps stay as they are and need not be read.
+            stream.lastLiveEnd = window.end();
+            stream.lastLiveAt = now;
+            batch.storedEvents = store(stream, batch, events, List.of(window), false);
+            return new IngestResult(envelope.messageId(), IngestResult.Outcome.RECORDED, null, now);
+        }
         IntervalSet coverage = streams.coverage(stream.id);
         IntervalSet lost = streams.lost(stream.id);
         boolean gapsMayChange = true;
@@ -130,6 +139,19 @@ public class IngestService {
                 ? streams.refreshGaps(stream, coverage, lost, retentionFloor(stream), now)
                 : null;
         return new IngestResult(envelope.messageId(), IngestResult.Outcome.RECORDED, gaps, now);
+    }
+
+    /**
+     * Whether a live batch continues the stream exactly where both its live end and its coverage end, without a
+     * backlog before or after, without an earlier origin, and without a retention floor that could drop open gaps:
+     * then the gaps cannot change.
+     */
+    static boolean appendsToCoverage(StreamEntity stream, MessageProperties p) {
+        long start = p.window().start();
+        return stream.lastLiveEnd != null && stream.lastLiveEnd == start && stream.lastEnd != null
+                && stream.lastEnd == start && stream.origin != null && p.streamOrigin() >= stream.origin
+                && stream.backlogFrom == null && p.backlogFrom() == null
+                && (stream.indexKind == IndexKind.SEQUENCE || stream.openGaps == 0);
     }
 
     /** Stores the events whose index lies in {@code fresh} (sorted, disjoint); returns how many. */

@@ -111,6 +111,25 @@ public class StreamStore {
         return fresh;
     }
 
+    /**
+     * Extends the coverage interval that ends where {@code window} starts to the window's end, when the stream's
+     * coverage ends there.
+     *
+     * @return false when there is no such interval (the caller takes the general path)
+     */
+    public boolean extendLastCoverage(StreamEntity stream, Interval window) {
+        if (stream.lastEnd == null || stream.lastEnd != window.start()) {
+            return false;
+        }
+        int updated = CoverageIntervalEntity.update("endIndex = ?1 where streamId = ?2 and endIndex = ?3",
+                window.end(), stream.id, window.start());
+        if (updated != 1) {
+            return false;
+        }
+        stream.lastEnd = window.end();
+        return true;
+    }
+
     /** Records the parts of {@code window} that neither coverage nor earlier lost windows hold as lost. */
     public List<Interval> addLost(StreamEntity stream, IntervalSet coverage, IntervalSet lost, Interval window,
             String reason, String requestId, Instant now) {

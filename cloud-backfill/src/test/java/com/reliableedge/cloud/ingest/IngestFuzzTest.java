@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +83,8 @@ class IngestFuzzTest extends ServiceTestBase {
         Consistency.check("seed " + seed);
     }
 
+    private static final Map<String, AtomicLong> CURSORS = new ConcurrentHashMap<>();
+
     record Sent(Edge edge, MessageProperties properties, byte[] body) {
     }
 
@@ -94,6 +97,14 @@ class IngestFuzzTest extends ServiceTestBase {
         if (dice < 10 && !sent.isEmpty()) {
             Sent again = sent.get(random.nextInt(sent.size()));
             return again.edge().send(again.properties(), again.body());
+        }
+        if (dice < 25) {
+            // The common case: the next contiguous live window of the stream (the ingest's fast path).
+            AtomicLong cursor = CURSORS.computeIfAbsent(edge.deviceId() + "/" + stream, k -> new AtomicLong(DOMAIN));
+            long from = cursor.getAndAdd(5);
+            List<byte[]> events = Edge.events(stream, IndexKind.SEQUENCE, from, from + 5);
+            return remember(sent, edge, MessageProperties.live(stream, IndexKind.SEQUENCE, new Window(from, from + 5),
+                    events.size(), 1 + random.nextInt(1000), 0), BatchBody.join(events));
         }
         if (dice < 45) {
             List<byte[]> events = Edge.events(stream, IndexKind.SEQUENCE, start, end);
