@@ -54,12 +54,12 @@ public class EdgeRelay {
     private String deviceId;
     private ConnectionString connection;
     private RelayMetrics metrics;
-    private SqliteBuffer buffer;
-    private Transport transport;
-    private Sender sender;
-    private IngestLoop ingest;
-    private BackfillService backfill;
-    private BackfillWorker backfillWorker;
+    private volatile SqliteBuffer buffer;
+    private volatile Transport transport;
+    private volatile Sender sender;
+    private volatile IngestLoop ingest;
+    private volatile BackfillService backfill;
+    private volatile BackfillWorker backfillWorker;
     private ScheduledExecutorService housekeeping;
 
     public EdgeRelay(RelayConfig config, SourceAdapter source, Clock wallClock, MonotonicClock clock,
@@ -197,8 +197,9 @@ public class EdgeRelay {
         return buffer;
     }
 
+    /** The backfill service, or {@code null} while the relay is still starting. */
     public BackfillService backfill() {
-        return backfill;
+        return ingest == null ? null : backfill;
     }
 
     public void jobAccepted() {

@@ -50,7 +50,13 @@ public class BackfillMethodResource {
             return Response.status(Response.Status.UNAUTHORIZED).entity(new BackfillResponse(null,
                     BackfillResponse.Result.REJECTED, "not signed for this device: " + verdict).toJson()).build();
         }
-        BackfillResponse answer = relay.backfill().accept(payload);
+        BackfillService service = relay.backfill();
+        if (service == null) {
+            // Still starting: the store is not open yet.
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(new BackfillResponse(null,
+                    BackfillResponse.Result.BUSY, "starting").toJson()).build();
+        }
+        BackfillResponse answer = service.accept(payload);
         if (answer.result() == BackfillResponse.Result.ACCEPTED) {
             relay.jobAccepted();
         } else {

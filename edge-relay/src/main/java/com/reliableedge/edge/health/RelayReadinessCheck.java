@@ -27,6 +27,9 @@ public class RelayReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
+        if (relay.ingest() == null) {
+            return HealthCheckResponse.down("edge-relay-ready");
+        }
         long now = System.nanoTime();
         long last = lastProbe.get();
         if (now - last >= PROBE_EVERY_NANOS && lastProbe.compareAndSet(last, now)) {
