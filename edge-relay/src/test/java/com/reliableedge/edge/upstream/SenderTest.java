@@ -75,12 +75,15 @@ class SenderTest {
     private final FakeTransport transport = new FakeTransport();
 
     private void start(int maxInFlight) {
+        start(maxInFlight, RateBudget.unlimited(MonotonicClock.system()));
+    }
+
+    private void start(int maxInFlight, RateBudget budget) {
         buffer = buffer == null
                 ? new SqliteBuffer(dir.resolve("relay.db"), "site-7", 1 << 24, DropListener.NONE)
                 : buffer;
         sender = new Sender(buffer, transport, "site-7", maxInFlight, Duration.ofSeconds(60), new Backoff(Duration
-                .ofMillis(2), Duration.ofMillis(20)), RateBudget.unlimited(MonotonicClock.system()), Clock.systemUTC(),
-                MonotonicClock.system(), metrics);
+                .ofMillis(2), Duration.ofMillis(20)), budget, Clock.systemUTC(), MonotonicClock.system(), metrics);
         sender.start();
     }
 
@@ -137,6 +140,20 @@ class SenderTest {
         transport.gate.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> transport.sent.size() == 10);
         assertThat(transport.maxConcurrent.get()).isEqualTo(3);
+    }
+
+    @Test
+    void keepsTheMessageBudget() {
+        openBuffer();
+        for (int i = 0; i < 30; i++) {
+            buffer.sealLive(List.of(live("s", i * 10, i + 1)), new StreamCursor("s", IndexKind.SEQUENCE, i * 10 + 10, i
+                    + 1, 0, 0), null, System.currentTimeMillis());
+        }
+        long started = System.nanoTime();
+        // 20 messages per second, a bucket of one second: 20 at once, the other 10 over half a second.
+        start(4, new RateBudget(20, 0, MonotonicClock.system()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> transport.sent.size() == 30);
+        assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(Duration.ofMillis(450).toNanos());
     }
 
     @Test
