@@ -155,6 +155,7 @@ class IngestResourceTest extends ServiceTestBase {
                 "iothub-messageid");
         assertRefused(edge, Map.of(), null, "[{\"index\":\"1\"", "body");
         assertRefused(edge, Map.of(), null, "{\"index\":\"1\"}", "body");
+        assertRefused(edge, Map.of(), null, "[{\"index\":\"0\"},{\"index\":\"1\"}] trailing", "body");
         assertRefused(edge, Map.of(), null, "[{\"index\":\"99\"},{\"index\":\"1\"}]", "body[0].index");
         assertThat(Database.count("recorded_batch")).isZero();
         assertThat(Database.count("stream")).isZero();

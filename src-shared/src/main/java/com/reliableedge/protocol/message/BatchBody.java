@@ -12,6 +12,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.reliableedge.protocol.ProtocolException;
@@ -27,7 +28,9 @@ public final class BatchBody {
 
     public static final String INDEX_FIELD = "index";
     private static final String BODY = "body";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // Trailing content after the JSON value ("[]garbage") is malformed JSON, not something to ignore.
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private BatchBody() {
     }

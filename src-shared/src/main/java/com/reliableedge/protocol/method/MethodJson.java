@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +17,9 @@ import com.reliableedge.protocol.ProtocolException;
  */
 public final class MethodJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // Trailing content after the JSON value ("[]garbage") is malformed JSON, not something to ignore.
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private MethodJson() {
     }

@@ -56,6 +56,8 @@ class BatchBodyTest {
         expectError("[1]", 1, "body[0]");
         expectError("{}", 0, "body");
         expectError("[", 0, "body");
+        expectError("[] trailing", 0, "body");
+        expectError("[]]", 0, "body");
         expectError("[{\"index\":\"150\"}]", 2, "eventCount");
     }
 

@@ -30,6 +30,7 @@ class MethodPayloadTest {
         expectError("[1,2]", "payload");
         expectError("{\"requestId\":", "payload");
         expectError("", "payload");
+        expectError("{\"requestId\":\"r\"} {}", "payload");
     }
 
     @Test
