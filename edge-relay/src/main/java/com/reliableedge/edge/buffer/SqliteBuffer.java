@@ -61,6 +61,8 @@ public class SqliteBuffer implements BatchBuffer {
     private long totalBytes;
     private long totalMessages;
     private int quarantined;
+    /** {@code synchronous} is not FULL (during, or after a failed end of, an acknowledgement). */
+    private boolean relaxed;
     /** The last write failed for lack of space: not writable until a write succeeds again. */
     private volatile boolean full;
 
@@ -124,6 +126,7 @@ public class SqliteBuffer implements BatchBuffer {
                 }
             }
             st.execute("PRAGMA synchronous = FULL");
+            relaxed = false;
             try (ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
                 String result = rs.next() ? rs.getString(1) : "no answer";
                 if (!"ok".equalsIgnoreCase(result)) {
@@ -202,8 +205,17 @@ public class SqliteBuffer implements BatchBuffer {
 
     /** Runs {@code step} as one transaction; with {@code synchronous=FULL} the commit returns once it is on disk. */
     private <T> T inTransaction(String what, Step<T> step) {
+        return inTransaction(what, step, true);
+    }
+
+    /** @param durable fsync the commit; only an acknowledgement may pass {@code false} */
+    private <T> T inTransaction(String what, Step<T> step, boolean durable) {
         if (conn == null) {
             throw new BufferException("the store is closed", null);
+        }
+        if (durable && relaxed) {
+            // A relaxed acknowledgement could not restore synchronous=FULL: never commit a durable step without it.
+            setSynchronous("FULL");
         }
         try (Statement st = conn.createStatement()) {
             st.execute("BEGIN IMMEDIATE");
@@ -535,9 +547,14 @@ public class SqliteBuffer implements BatchBuffer {
                 }
                 deleteIds(List.of(id));
                 return 1;
-            });
+            }, false);
         } finally {
-            setSynchronous("FULL");
+            try {
+                setSynchronous("FULL");
+            } catch (BufferException e) {
+                Log.warnf("Cannot restore synchronous=FULL after an acknowledgement (%s); retrying before the next"
+                        + " write", e.getMessage());
+            }
         }
         totalBytes -= size[0];
         totalMessages -= removed;
@@ -548,7 +565,13 @@ public class SqliteBuffer implements BatchBuffer {
             return;
         }
         try (Statement st = conn.createStatement()) {
+            if (!"FULL".equals(level)) {
+                relaxed = true;
+            }
             st.execute("PRAGMA synchronous = " + level);
+            if ("FULL".equals(level)) {
+                relaxed = false;
+            }
         } catch (SQLException e) {
             throw translate("set synchronous", e);
         }
@@ -826,6 +849,16 @@ public class SqliteBuffer implements BatchBuffer {
             return true;
         } catch (BufferException e) {
             return false;
+        }
+    }
+
+    /** SQLite's current {@code synchronous} level (2 is FULL), for tests. */
+    synchronized int synchronousLevel() {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA synchronous")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new BufferException("cannot read synchronous", e);
         }
     }
 

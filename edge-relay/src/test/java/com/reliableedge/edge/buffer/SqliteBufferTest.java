@@ -43,6 +43,15 @@ class SqliteBufferTest extends BatchBufferContractTest {
     }
 
     @Test
+    void sealsAreFsyncedAndOnlyAcknowledgementsAreNot() {
+        SqliteBuffer b = (SqliteBuffer) open(1 << 20);
+        assertThat(b.synchronousLevel()).isEqualTo(2);
+        b.sealLive(List.of(live("s", 0, 10, 1)), cursor("s", 10, 1), null, 1);
+        b.acknowledge(b.nextToSend(1, Set.of(), 0).get(0).id());
+        assertThat(b.synchronousLevel()).as("FULL again after an acknowledgement").isEqualTo(2);
+    }
+
+    @Test
     void aGarbledStoreIsQuarantinedAndAFreshOneStarts() throws IOException {
         BatchBuffer b = open(1 << 20);
         sealSome(b);
