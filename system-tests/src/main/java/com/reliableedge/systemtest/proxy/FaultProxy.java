@@ -209,20 +209,34 @@ public final class FaultProxy implements Closeable {
     private void sendCopy(byte[] request) {
         try (Socket s = new Socket()) {
             s.connect(target, 5_000);
+            s.setSoTimeout(30_000);
             s.getOutputStream().write(request);
             s.getOutputStream().flush();
-            s.shutdownOutput();
-            s.getInputStream().readAllBytes();
-            duplicated.incrementAndGet();
+            // Read the whole answer before closing: a server may drop a request whose connection is half-closed.
+            if (readHttpStatus(s.getInputStream()) / 100 == 2) {
+                duplicated.incrementAndGet();
+            }
         } catch (IOException e) {
             // A lost duplicate is just a duplicate that did not happen.
         }
     }
 
-    /** Reads one HTTP/1.1 request with a Content-Length body (or none); {@code null} at end of stream. */
-    static byte[] readHttpRequest(InputStream in) throws IOException {
+    /** Reads one HTTP response with a Content-Length body (or none) and answers its status code. */
+    static int readHttpStatus(InputStream in) throws IOException {
+        byte[] head = readHead(in);
+        if (head == null) {
+            throw new IOException("no answer");
+        }
+        String headers = new String(head, StandardCharsets.ISO_8859_1);
+        String[] statusLine = headers.substring(0, headers.indexOf("\r\n")).split(" ");
+        in.readNBytes((int) contentLength(headers));
+        return Integer.parseInt(statusLine[1]);
+    }
+
+    /** Reads up to and including the blank line that ends the headers; {@code null} at end of stream. */
+    private static byte[] readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int tail = 0; // the last four bytes read, to spot the blank line that ends the headers
+        int tail = 0; // the last four bytes read
         while (tail != 0x0d0a0d0a) {
             int b = in.read();
             if (b < 0) {
@@ -231,22 +245,35 @@ public final class FaultProxy implements Closeable {
             head.write(b);
             tail = (tail << 8) | b;
         }
-        String headers = head.toString(StandardCharsets.ISO_8859_1);
+        return head.toByteArray();
+    }
+
+    private static long contentLength(String headers) throws IOException {
         long length = 0;
         for (String line : headers.split("\r\n")) {
             String lower = line.toLowerCase(Locale.ROOT);
             if (lower.startsWith("content-length:")) {
                 length = Long.parseLong(line.substring("content-length:".length()).trim());
             } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                throw new IOException("chunked requests cannot be duplicated");
+                throw new IOException("chunked bodies are not supported");
             }
         }
+        return length;
+    }
+
+    /** Reads one HTTP/1.1 request with a Content-Length body (or none); {@code null} at end of stream. */
+    static byte[] readHttpRequest(InputStream in) throws IOException {
+        byte[] head = readHead(in);
+        if (head == null) {
+            return null;
+        }
+        long length = contentLength(new String(head, StandardCharsets.ISO_8859_1));
         byte[] body = in.readNBytes((int) length);
         if (body.length < length) {
             return null;
         }
-        ByteArrayOutputStream whole = new ByteArrayOutputStream(head.size() + body.length);
-        head.writeTo(whole);
+        ByteArrayOutputStream whole = new ByteArrayOutputStream(head.length + body.length);
+        whole.write(head);
         whole.write(body);
         return whole.toByteArray();
     }
