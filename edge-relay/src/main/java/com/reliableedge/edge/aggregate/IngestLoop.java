@@ -44,6 +44,7 @@ public class IngestLoop implements AutoCloseable {
     private final List<StreamAggregator> aggregators = new ArrayList<>();
     private ScheduledExecutorService executor;
     private volatile boolean refusing;
+    private volatile boolean opened;
 
     public IngestLoop(SourceAdapter source, BatchBuffer buffer, Function<StreamInfo, SealLimits> limits,
             BatchEncoder encoder, int maxEventsPerPoll, Duration pollInterval, Clock wallClock, MonotonicClock clock,
@@ -60,9 +61,8 @@ public class IngestLoop implements AutoCloseable {
         this.onSealed = onSealed;
     }
 
-    /** Restores each stream's cursor from the buffer and starts polling. */
+    /** Starts polling; each stream's cursor is restored from the buffer on the first tick that can read it. */
     public void start() {
-        open();
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "relay-ingest");
             t.setDaemon(true);
@@ -71,8 +71,15 @@ public class IngestLoop implements AutoCloseable {
         executor.scheduleWithFixedDelay(this::tickSafely, 0, pollInterval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Restores each stream's cursor from the buffer; {@link #tick} may be called from then on. */
-    public void open() {
+    /**
+     * Restores each stream's cursor from the buffer (once); {@link #tick} does it too.
+     *
+     * @throws BufferException when the buffer cannot be read (yet)
+     */
+    public synchronized void open() {
+        if (opened) {
+            return;
+        }
         Map<String, StreamCursor> cursors = buffer.cursors();
         for (StreamInfo stream : source.streams()) {
             StreamCursor restored = cursors.get(stream.streamId());
@@ -83,6 +90,7 @@ public class IngestLoop implements AutoCloseable {
             }
             aggregators.add(new StreamAggregator(stream, restored, limits.apply(stream), encoder, clock.nanos()));
         }
+        opened = true;
     }
 
     /** Whether the last seal was refused for lack of space. */
@@ -100,6 +108,14 @@ public class IngestLoop implements AutoCloseable {
 
     /** One pass over every stream. */
     public void tick() {
+        if (!opened) {
+            try {
+                open();
+            } catch (BufferException e) {
+                // Without the durable cursors nothing may be sealed: the source's events wait in the source.
+                return;
+            }
+        }
         for (StreamAggregator agg : aggregators) {
             LiveUpdate update = source.poll(agg.stream().streamId(), maxEventsPerPoll);
             long now = clock.nanos();

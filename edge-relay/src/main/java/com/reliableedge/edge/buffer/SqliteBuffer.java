@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.reliableedge.protocol.index.IndexKind;
@@ -65,17 +67,55 @@ public class SqliteBuffer implements BatchBuffer {
     private boolean relaxed;
     /** The last write failed for lack of space: not writable until a write succeeds again. */
     private volatile boolean full;
+    private final long reopenEveryNanos;
+    private long lastOpenAttempt;
+    private boolean closed;
 
     /**
      * @param deviceId this device: message ids (and so property sizes) depend on it
      * @param maxBytes the most bytes (bodies plus properties) the buffer keeps
      */
     public SqliteBuffer(Path file, String deviceId, long maxBytes, DropListener drops) {
+        this(file, deviceId, maxBytes, drops, Duration.ofSeconds(5));
+    }
+
+    /**
+     * @param reopenEvery when the store cannot be opened at all (not even fresh), how often to try again; until then
+     *        every step fails with {@link BufferException} and the relay keeps running, never crash-looping
+     */
+    SqliteBuffer(Path file, String deviceId, long maxBytes, DropListener drops, Duration reopenEvery) {
         this.file = file;
         this.deviceId = deviceId;
         this.maxBytes = maxBytes;
         this.drops = drops;
-        open();
+        this.reopenEveryNanos = reopenEvery.toNanos();
+        tryOpen();
+    }
+
+    private void tryOpen() {
+        lastOpenAttempt = System.nanoTime();
+        try {
+            open();
+        } catch (BufferException e) {
+            closeQuietly();
+            Log.errorf("Store %s cannot be opened (%s); running without it and trying again every %d s", file, e
+                    .getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()), TimeUnit.NANOSECONDS
+                            .toSeconds(reopenEveryNanos));
+        }
+    }
+
+    /** The connection, reopening the store when it could not be opened before and it is time to try again. */
+    private Connection connection() {
+        if (conn == null && !closed && System.nanoTime() - lastOpenAttempt >= reopenEveryNanos) {
+            tryOpen();
+            if (conn != null) {
+                Log.infof("Store %s is open again", file);
+            }
+        }
+        if (conn == null) {
+            throw new BufferException(closed ? "the store is closed" : "the store " + file + " cannot be opened", null);
+        }
+        return conn;
     }
 
     /** How many unreadable store files this instance moved aside. */
@@ -210,9 +250,7 @@ public class SqliteBuffer implements BatchBuffer {
 
     /** @param durable fsync the commit; only an acknowledgement may pass {@code false} */
     private <T> T inTransaction(String what, Step<T> step, boolean durable) {
-        if (conn == null) {
-            throw new BufferException("the store is closed", null);
-        }
+        connection();
         if (durable && relaxed) {
             // A relaxed acknowledgement could not restore synchronous=FULL: never commit a durable step without it.
             setSynchronous("FULL");
@@ -239,9 +277,7 @@ public class SqliteBuffer implements BatchBuffer {
     }
 
     private <T> T read(String what, Step<T> step) {
-        if (conn == null) {
-            throw new BufferException("the store is closed", null);
-        }
+        connection();
         try {
             return step.run();
         } catch (SQLException e) {
@@ -834,7 +870,7 @@ public class SqliteBuffer implements BatchBuffer {
 
     @Override
     public synchronized boolean writable() {
-        if (conn == null || full) {
+        if (full) {
             return false;
         }
         try {
@@ -873,6 +909,7 @@ public class SqliteBuffer implements BatchBuffer {
 
     @Override
     public synchronized void close() {
+        closed = true;
         closeQuietly();
     }
 }

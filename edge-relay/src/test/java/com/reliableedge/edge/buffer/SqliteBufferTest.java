@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -39,6 +40,26 @@ class SqliteBufferTest extends BatchBufferContractTest {
     private void sealSome(BatchBuffer b) {
         for (int i = 0; i < 50; i++) {
             b.sealLive(List.of(live("s", i * 10, i * 10 + 10, i + 1)), cursor("s", i * 10 + 10, i + 1), null, i);
+        }
+    }
+
+    @Test
+    void aStoreThatCannotBeOpenedAtAllIsRetriedInsteadOfFailingTheRelay() throws IOException {
+        // The store's directory cannot be created: its parent is a plain file.
+        Path blocker = dir.resolve("blocked");
+        Files.writeString(blocker, "not a directory");
+        SqliteBuffer b = new SqliteBuffer(blocker.resolve("relay.db"), DEVICE, 1 << 20, listener, Duration.ZERO);
+        try {
+            assertThat(b.writable()).isFalse();
+            assertThatThrownBy(() -> b.sealLive(List.of(live("s", 0, 10, 1)), cursor("s", 10, 1), null, 1))
+                    .isInstanceOf(BufferException.class);
+            Files.delete(blocker);
+            // Space for it again: the next step opens it.
+            assertThat(b.writable()).isTrue();
+            b.sealLive(List.of(live("s", 0, 10, 1)), cursor("s", 10, 1), null, 1);
+            assertThat(b.cursors()).containsKey("s");
+        } finally {
+            b.close();
         }
     }
 
