@@ -1,5 +1,7 @@
 package com.reliableedge.cloud.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -92,6 +94,7 @@ public final class IngestLoadDriver {
 
                 seed(jdbc, recorded, gaps);
                 List<Double> scans = new ArrayList<>();
+                // Measurement windows are fixed stretches of wall time, not conditions to wait for.
                 Thread.sleep(5_000); // the first scans plan and send the requests for the new gaps
                 for (int r = 0; r < runs; r++) {
                     double before = metric(http, base, "backfill_scan_duration_seconds_sum");
@@ -234,20 +237,10 @@ public final class IngestLoadDriver {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    private static void waitReady(HttpClient http, String base) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                // not up yet
-            }
-            Thread.sleep(200); // polling a child process we started; there is nothing to await on
-        }
-        throw new IllegalStateException("the service did not become ready; see target/bench-app.log");
+    private static void waitReady(HttpClient http, String base) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     private static double median(List<Double> values) {
