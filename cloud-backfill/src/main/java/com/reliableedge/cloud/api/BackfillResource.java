@@ -33,6 +33,7 @@ import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.ProtocolException;
 import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.index.Window;
+import com.reliableedge.protocol.method.MethodJson;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -80,11 +81,11 @@ public class BackfillResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Ask for a window: {deviceId, batchId, startWindow, endWindow}; even lost or failed ones")
     public Response create(byte[] body) {
-        JsonNode node = JsonBodies.object(body);
-        String deviceId = JsonBodies.text(node, "deviceId");
-        String batchId = JsonBodies.text(node, "batchId");
-        String start = JsonBodies.text(node, Window.START_FIELD);
-        String end = JsonBodies.text(node, Window.END_FIELD);
+        JsonNode node = MethodJson.readObject("body", body, OperatorBodies.MAX_BYTES);
+        String deviceId = MethodJson.requiredText(node, "deviceId");
+        String batchId = MethodJson.requiredText(node, "batchId");
+        String start = MethodJson.requiredText(node, Window.START_FIELD);
+        String end = MethodJson.requiredText(node, Window.END_FIELD);
         StreamEntity found = StreamResource.stream(deviceId, batchId);
         Window window = Window.parse(found.indexKind, start, end);
         List<Views.RequestView> created = QuarkusTransaction.requiringNew().call(() -> {

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.reliableedge.cloud.security.DeviceRegistry;
 import com.reliableedge.cloud.security.OperatorOnly;
 import com.reliableedge.cloud.store.DeviceEntity;
+import com.reliableedge.protocol.method.MethodJson;
 
 import io.quarkus.panache.common.Sort;
 
@@ -48,8 +49,9 @@ public class DeviceResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Register a device: {deviceId, methodUrl}; answers its connection string")
     public Response create(byte[] body) {
-        JsonNode node = JsonBodies.object(body);
-        DeviceEntity d = registry.create(JsonBodies.text(node, "deviceId"), JsonBodies.text(node, "methodUrl"));
+        JsonNode node = MethodJson.readObject("body", body, OperatorBodies.MAX_BYTES);
+        DeviceEntity d = registry.create(MethodJson.requiredText(node, "deviceId"),
+                MethodJson.requiredText(node, "methodUrl"));
         return Response.status(201)
                 .entity(new DeviceView(d.deviceId, d.methodUrl, d.createdAt, registry.connectionString(d).format()))
                 .build();

@@ -75,6 +75,11 @@ class OperatorApiTest extends ServiceTestBase {
                 .statusCode(400).body("field", equalTo("body"));
         Edge.operator().contentType("application/json").body("[]").post("/api/v1/devices").then().statusCode(400)
                 .body("field", equalTo("body"));
+        // Trailing content and oversized bodies are malformed too, as they are for the method payloads.
+        Edge.operator().contentType("application/json").body("{\"deviceId\":\"t\",\"methodUrl\":\"" + fakeEdge.url()
+                + "\"}garbage").post("/api/v1/devices").then().statusCode(400).body("field", equalTo("body"));
+        Edge.operator().contentType("application/json").body("{\"deviceId\":\"" + "x".repeat(20_000) + "\"}")
+                .post("/api/v1/devices").then().statusCode(400).body("field", equalTo("body"));
         Edge.operator().contentType("application/json").body(Map.of("methodUrl", fakeEdge.url()))
                 .post("/api/v1/devices").then().statusCode(400).body("field", equalTo("deviceId"));
         Edge.operator().contentType("application/json").body(Map.of("deviceId", "bad id", "methodUrl", fakeEdge.url()))

@@ -13,7 +13,8 @@ import com.reliableedge.protocol.ProtocolException;
 /**
  * The JSON codec of the method payloads and the {@code backfillStatus} body. It reads through a tree and checks
  * each field by hand (no reflection, so native images need no registration), and writes fields in a fixed order.
- * Unknown fields are ignored, so later versions can add some.
+ * Unknown fields are ignored, so later versions can add some. The readers are public so that the apps check their
+ * own small JSON bodies (operator requests) the same way.
  */
 public final class MethodJson {
 
@@ -36,8 +37,8 @@ public final class MethodJson {
         }
     }
 
-    /** Reads a JSON object, or throws naming {@code what} (the payload or body). */
-    static JsonNode readObject(String what, byte[] json, int maxBytes) {
+    /** Reads a JSON object of at most {@code maxBytes}, or throws naming {@code what} (the payload or body). */
+    public static JsonNode readObject(String what, byte[] json, int maxBytes) {
         if (json == null || json.length == 0) {
             throw ProtocolException.missing(what);
         }
@@ -58,7 +59,8 @@ public final class MethodJson {
         return node;
     }
 
-    static String requiredText(JsonNode node, String field) {
+    /** The string {@code field} of {@code node}; missing, null or not a string throws naming the field. */
+    public static String requiredText(JsonNode node, String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             throw ProtocolException.missing(field);

@@ -109,9 +109,7 @@ public final class CloudClient {
 
     /** The Prometheus text of {@code /q/metrics}. */
     public String metrics() throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/q/metrics")).timeout(Duration.ofSeconds(5)).GET()
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        return PrometheusText.scrape(http, base);
     }
 
     private JsonNode send(String method, String path, String body, int expected) throws IOException,

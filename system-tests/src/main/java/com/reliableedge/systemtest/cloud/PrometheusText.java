@@ -1,9 +1,23 @@
 package com.reliableedge.systemtest.cloud;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
 /** Reads values out of the Prometheus text format, enough for a status line. */
 public final class PrometheusText {
 
     private PrometheusText() {
+    }
+
+    /** The Prometheus text a Quarkus app serves at {@code /q/metrics}. */
+    public static String scrape(HttpClient http, URI app) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(app.resolve("/q/metrics")).timeout(Duration.ofSeconds(5)).GET()
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /**

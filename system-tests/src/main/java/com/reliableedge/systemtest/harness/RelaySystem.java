@@ -3,6 +3,7 @@ package com.reliableedge.systemtest.harness;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import com.reliableedge.systemtest.cloud.CloudClient;
+import com.reliableedge.systemtest.cloud.PrometheusText;
 import com.reliableedge.systemtest.process.AppProcess;
 import com.reliableedge.systemtest.process.FreePorts;
 import com.reliableedge.systemtest.proxy.Fault;
@@ -79,6 +81,7 @@ public final class RelaySystem implements Closeable {
     private final AppProcess cloud;
     private AppProcess edge;
     private CloudClient api;
+    private final HttpClient metricsClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private RelaySystem(Setup setup) throws IOException {
         this.setup = setup;
@@ -145,7 +148,7 @@ public final class RelaySystem implements Closeable {
 
     /** The edge's Prometheus text; empty while it is down. */
     public String edgeMetrics() throws IOException, InterruptedException {
-        return edge.isAlive() ? new CloudClient(edge.baseUri(), "").metrics() : "";
+        return edge.isAlive() ? PrometheusText.scrape(metricsClient, edge.baseUri()) : "";
     }
 
     /** Cuts the network both ways, open connections included, as a cable pull would. */

@@ -80,8 +80,7 @@ public final class Completeness {
                 .map(g -> Duration.between(g.observedAt(), g.closedAt())).sorted().toList();
         return new StreamReport(s.batchId(), kind.wireName(), s.origin(), s.lastLiveEnd(), expected[0], events.size(),
                 missing[0], duplicates, wrong, detail.path("lost").size(), gaps.size(), repairs.size(),
-                repairs.isEmpty() ? null : repairs.get(repairs.size() - 1),
-                repairs.isEmpty() ? null : repairs.get(repairs.size() / 2));
+                repairs.isEmpty() ? null : repairs.get(repairs.size() - 1));
     }
 
     /** The simulator events inside a stream's coverage, from its detail JSON: "delivered" on the status line. */

@@ -17,7 +17,7 @@ import java.util.List;
  */
 public record StreamReport(String batchId, String indexKind, String from, String to, long expected, long received,
         long missing, long duplicates, long wrong, int lostWindows, int gapsSeen, int gapsRepaired,
-        Duration longestRepair, Duration medianRepair) {
+        Duration longestRepair) {
 
     /** Every expected event is there exactly once with its right value. */
     public boolean complete() {
