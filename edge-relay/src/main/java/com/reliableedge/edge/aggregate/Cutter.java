@@ -87,6 +87,14 @@ public final class Cutter {
             current.addAll(events.subList(i, j));
             currentBytes += groupBytes;
             i = j;
+            if (current.size() >= maxEvents) {
+                // Full by count: close it right after its last index, which is below end and so complete. Waiting for
+                // the next index would leave a group larger than the count limit open until more data came.
+                pieces.add(new Batch(new Window(s, index + 1), current));
+                current = new ArrayList<>();
+                currentBytes = 0;
+                s = index + 1;
+            }
         }
         while (SealPolicy.spanOf(s, end) > maxSpan) {
             pieces.add(new Batch(new Window(s, s + maxSpan), current));

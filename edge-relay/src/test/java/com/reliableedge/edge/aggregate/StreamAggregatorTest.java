@@ -46,6 +46,23 @@ class StreamAggregatorTest {
     }
 
     @Test
+    void moreEventsAtOneIndexThanABatchMayCountAreSealedTogetherWithoutWaitingForLaterData() {
+        // Found by StreamAggregatorPropertiesTest (seed 1065): the count limit fired, but the cutter kept the one
+        // over-full index group open, so the stream sealed nothing (not even heartbeats) until a later index came.
+        SealLimits fewEvents = new SealLimits(262_144, 3, 60_000, 1_000_000_000L, 30_000_000_000L);
+        StreamAggregator agg = new StreamAggregator(stream, null, fewEvents, new BatchEncoder(false), clock.nanos());
+        agg.accept(new LiveUpdate.Resumed(0), clock.nanos());
+        agg.accept(new LiveUpdate.Data(List.of(event(5), event(5), event(5), event(5), event(5)), 8), clock.nanos());
+        Seal seal = agg.prepare(clock.nanos()).orElseThrow();
+        assertThat(seal.liveWindows()).containsExactly(new Window(0, 6));
+        assertThat(seal.messages().get(0).properties().eventCount()).isEqualTo(5);
+        agg.commit(seal, clock.nanos());
+        clock.advanceMillis(30_000); // and the stream goes on: the next heartbeat covers the rest
+        Seal rest = agg.prepare(clock.nanos()).orElseThrow();
+        assertThat(rest.liveWindows()).containsExactly(new Window(6, 8));
+    }
+
+    @Test
     void anAbandonedSealUsesNoSeqAndLeavesAGap() {
         StreamAggregator agg = new StreamAggregator(stream, null, LIMITS, new BatchEncoder(false), clock.nanos());
         agg.accept(new LiveUpdate.Resumed(0), clock.nanos());
