@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.reliableedge.cloud.security.DeviceAuthenticator;
 import com.reliableedge.cloud.security.DeviceRegistry;
 import com.reliableedge.cloud.security.OperatorOnly;
 import com.reliableedge.cloud.store.DeviceEntity;
@@ -40,9 +41,11 @@ public class DeviceResource {
     }
 
     private final DeviceRegistry registry;
+    private final DeviceAuthenticator authenticator;
 
-    public DeviceResource(DeviceRegistry registry) {
+    public DeviceResource(DeviceRegistry registry, DeviceAuthenticator authenticator) {
         this.registry = registry;
+        this.authenticator = authenticator;
     }
 
     @POST
@@ -79,7 +82,10 @@ public class DeviceResource {
     @Path("{deviceId}")
     @Operation(summary = "Delete a device; its open requests fail")
     public Response delete(@PathParam("deviceId") String deviceId) {
-        if (!registry.delete(deviceId)) {
+        boolean deleted = registry.delete(deviceId);
+        // After the commit, so that no message can put the key back in the cache.
+        authenticator.forget(deviceId);
+        if (!deleted) {
             throw new ApiException(404, "device is not registered", "deviceId", deviceId);
         }
         return Response.noContent().build();

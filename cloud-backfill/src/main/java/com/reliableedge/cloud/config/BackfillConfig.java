@@ -75,6 +75,32 @@ public interface BackfillConfig {
 
     Queue queue();
 
+    Ingest ingest();
+
+    interface Ingest {
+        /**
+         * Whether live batches that continue their stream are recorded together, several per transaction (H2 and
+         * PostgreSQL). Each is still acknowledged only after its commit.
+         */
+        @WithDefault("true")
+        boolean groupCommit();
+
+        /** Threads writing groups; each group is one transaction. */
+        @WithDefault("2")
+        int writers();
+
+        /** Most batches in one group. */
+        @WithDefault("128")
+        int maxGroup();
+
+        /**
+         * How long a device's key is kept in memory for checking SAS tokens; 0 reads it for every message. Deleting a
+         * device forgets it at once on the instance that deletes it, and after this long on the others.
+         */
+        @WithDefault("10s")
+        Duration deviceKeyCache();
+    }
+
     /** Where requests are split (PROTOCOL.md section 6). */
     interface MaxBackfillSpan {
         /** For {@code indexKind=time}. */

@@ -40,14 +40,16 @@ public class IngestService {
     private final StreamStore streams;
     private final RequestService requests;
     private final BackfillMetrics metrics;
+    private final LiveAppendWriter appends;
 
     public IngestService(BackfillConfig config, Clock clock, StreamStore streams, RequestService requests,
-            BackfillMetrics metrics) {
+            BackfillMetrics metrics, LiveAppendWriter appends) {
         this.config = config;
         this.clock = clock;
         this.streams = streams;
         this.requests = requests;
         this.metrics = metrics;
+        this.appends = appends;
     }
 
     /**
@@ -58,14 +60,27 @@ public class IngestService {
     public IngestResult ingest(String deviceId, Envelope envelope, List<BatchBody.Event> events,
             BackfillStatus status) {
         MessageProperties p = envelope.properties();
-        // The common case, a known stream, takes one transaction; a new stream is created first in its own.
-        IngestResult result = QuarkusTransaction.requiringNew().call(() -> streams.findLocked(deviceId, p.batchId())
+        // The most common message, the next live batch of a stream, is recorded with others in one transaction.
+        IngestResult result = kindOf(p) == BatchKind.LIVE
+                ? appends.append(deviceId, envelope, events).orElse(null)
+                : null;
+        if (result != null) {
+            count(result);
+            return result;
+        }
+        // Otherwise a known stream takes one transaction; a new stream is created first in its own.
+        result = QuarkusTransaction.requiringNew().call(() -> streams.findLocked(deviceId, p.batchId())
                 .map(stream -> record(stream, envelope, events, status)).orElse(null));
         if (result == null) {
             requireKind(streams.findOrCreate(deviceId, p.batchId(), p.indexKind(), clock.instant()), p.indexKind());
             result = QuarkusTransaction.requiringNew().call(() -> record(streams.findLocked(deviceId, p.batchId())
                     .orElseThrow(), envelope, events, status));
         }
+        count(result);
+        return result;
+    }
+
+    private void count(IngestResult result) {
         switch (result.outcome()) {
             case RECORDED -> metrics.ingested();
             case DUPLICATE -> metrics.duplicated();
@@ -74,7 +89,6 @@ public class IngestService {
             }
         }
         metrics.gaps(result.gaps(), result.at());
-        return result;
     }
 
     private IngestResult record(StreamEntity stream, Envelope envelope, List<BatchBody.Event> events,

@@ -1,6 +1,8 @@
 package com.reliableedge.cloud.security;
 
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,12 +20,24 @@ import com.reliableedge.protocol.binding.HttpHeaderCodec;
 @ApplicationScoped
 public class DeviceAuthenticator {
 
+    private static final int MAX_CACHED_KEYS = 100_000;
+
     private final BackfillConfig config;
     private final Clock clock;
+    /** Device keys read recently, so that a message costs no database read before its own transaction. */
+    private final Map<String, CachedKey> keys = new ConcurrentHashMap<>();
+
+    private record CachedKey(String sharedKey, long readAtNanos) {
+    }
 
     public DeviceAuthenticator(BackfillConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+    }
+
+    /** Forgets a device's key at once (it was deleted). */
+    public void forget(String deviceId) {
+        keys.remove(deviceId);
     }
 
     /**
@@ -31,10 +45,7 @@ public class DeviceAuthenticator {
      *         other-device token
      */
     public void authenticate(String deviceId, String authorization) {
-        DeviceEntity device = DeviceEntity.findById(deviceId);
-        if (device == null) {
-            throw new ApiException(404, "device is not registered", "deviceId", deviceId);
-        }
+        String sharedKey = sharedKey(deviceId);
         SasToken token;
         try {
             token = SasToken.parse(authorization);
@@ -42,7 +53,7 @@ public class DeviceAuthenticator {
             throw new ApiException(401, e.getMessage(), HttpHeaderCodec.AUTHORIZATION, null);
         }
         String resource = SasToken.deviceResource(config.hubHostName(), deviceId);
-        SasToken.Verdict verdict = token.verify(resource, device.sharedKey, clock.instant());
+        SasToken.Verdict verdict = token.verify(resource, sharedKey, clock.instant());
         String problem = switch (verdict) {
             case VALID -> null;
             case EXPIRED -> "the SAS token has expired";
@@ -52,5 +63,26 @@ public class DeviceAuthenticator {
         if (problem != null) {
             throw new ApiException(401, problem, HttpHeaderCodec.AUTHORIZATION, null);
         }
+    }
+
+    private String sharedKey(String deviceId) {
+        long ttl = config.ingest().deviceKeyCache().toNanos();
+        long now = System.nanoTime();
+        CachedKey cached = keys.get(deviceId);
+        if (cached != null && now - cached.readAtNanos() < ttl) {
+            return cached.sharedKey();
+        }
+        DeviceEntity device = DeviceEntity.findById(deviceId);
+        if (device == null) {
+            keys.remove(deviceId);
+            throw new ApiException(404, "device is not registered", "deviceId", deviceId);
+        }
+        if (ttl > 0) {
+            if (keys.size() >= MAX_CACHED_KEYS) {
+                keys.clear();
+            }
+            keys.put(deviceId, new CachedKey(device.sharedKey, now));
+        }
+        return device.sharedKey;
     }
 }

@@ -78,7 +78,8 @@ public class DeviceRegistry {
             return false;
         }
         Instant now = clock.instant();
-        List<StreamEntity> owned = StreamEntity.list("deviceId", deviceId);
+        // In id order, as the ingest writers lock streams, so that the two never deadlock.
+        List<StreamEntity> owned = StreamEntity.list("deviceId = ?1 order by id", deviceId);
         for (StreamEntity s : owned) {
             streams.lock(s.id);
             for (BackfillRequestEntity r : BackfillRequestEntity.<BackfillRequestEntity>list(

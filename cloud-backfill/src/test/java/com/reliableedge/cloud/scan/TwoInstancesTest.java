@@ -14,14 +14,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import javax.sql.DataSource;
+
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.health.BackfillMetrics;
 import com.reliableedge.cloud.ingest.IngestService;
+import com.reliableedge.cloud.ingest.LiveAppendWriter;
 import com.reliableedge.cloud.invoker.HttpMethodInvoker;
 import com.reliableedge.cloud.queue.JdbcRetryQueue;
 import com.reliableedge.cloud.request.RequestDispatcher;
@@ -73,9 +77,12 @@ class TwoInstancesTest extends ServiceTestBase {
     EntityManager em;
     @Inject
     IngestService ingestA;
+    @Inject
+    DataSource dataSource;
 
     private GapScanner scannerB;
     private IngestService ingestB;
+    private LiveAppendWriter appendsB;
 
     private void startInstanceB() {
         StreamStore streams = new StreamStore();
@@ -87,7 +94,16 @@ class TwoInstancesTest extends ServiceTestBase {
         RetryConsumer retries = new RetryConsumer(config, clock, queue, streams, requests);
         BackfillMetrics metrics = new BackfillMetrics(new SimpleMeterRegistry());
         scannerB = new GapScanner(config, clock, streams, requests, dispatcher, retries, metrics);
-        ingestB = new IngestService(config, clock, streams, requests, metrics);
+        appendsB = new LiveAppendWriter(config, clock, dataSource, "postgresql");
+        appendsB.start();
+        ingestB = new IngestService(config, clock, streams, requests, metrics, appendsB);
+    }
+
+    @AfterEach
+    void stopInstanceB() {
+        if (appendsB != null) {
+            appendsB.stop();
+        }
     }
 
     @Test

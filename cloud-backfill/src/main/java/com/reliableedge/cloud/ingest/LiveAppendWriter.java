@@ -1,0 +1,413 @@
+package com.reliableedge.cloud.ingest;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.store.BatchKind;
+import com.reliableedge.cloud.store.StreamEntity;
+import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.protocol.index.StreamKey;
+import com.reliableedge.protocol.message.BatchBody;
+import com.reliableedge.protocol.message.Envelope;
+import com.reliableedge.protocol.message.MessageProperties;
+
+import io.quarkus.datasource.common.runtime.DatabaseKind;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Group commit for the common message: a live batch that continues its stream exactly where the stream's coverage
+ * ends ({@link IngestService#appendsToCoverage}), which changes no gap. Request threads hand such batches to a few
+ * writer threads; each writer takes every batch waiting (up to {@code backfill.ingest.max-group}) and records them
+ * in one transaction of a few batched JDBC statements: lock the streams' rows in id order, drop duplicates, insert
+ * the batches and their events, extend the streams' last coverage rows, update the streams. Each request is answered
+ * after that commit, as on the general path.
+ * <p>
+ * A batch that is not a plain append here (a new stream, a hole, a backlog, another index kind...) is handed back
+ * and takes the general path, and so is every batch of a group whose transaction fails: ingest is idempotent on
+ * {@code messageId}, so a group that did commit before its connection broke is acknowledged as duplicates.
+ */
+@ApplicationScoped
+public class LiveAppendWriter {
+
+    private static final Logger LOG = Logger.getLogger(LiveAppendWriter.class);
+
+    private static final int MAX_CACHED_STREAMS = 1_000_000;
+
+    private final BackfillConfig config;
+    private final Clock clock;
+    private final DataSource dataSource;
+    private final String dbKind;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    /** Stream ids never change and streams are never deleted, so a known id stays right. */
+    private final Map<StreamKey, Long> streamIds = new ConcurrentHashMap<>();
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean running;
+
+    private record Pending(String deviceId, Envelope envelope, List<BatchBody.Event> events,
+            CompletableFuture<Optional<IngestResult>> result) {
+    }
+
+    public LiveAppendWriter(BackfillConfig config, Clock clock, DataSource dataSource,
+            @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
+        this.config = config;
+        this.clock = clock;
+        this.dataSource = dataSource;
+        this.dbKind = dbKind;
+    }
+
+    /** Whether this writer can run on the configured database (the SQL below is written for these). */
+    static boolean supports(String dbKind) {
+        return DatabaseKind.isPostgreSQL(dbKind) || DatabaseKind.isH2(dbKind);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Starts the writer threads, unless group commit is off or the database is not supported. */
+    public void start() {
+        if (!config.ingest().groupCommit()) {
+            return;
+        }
+        if (!supports(dbKind)) {
+            LOG.infof("group commit is not available on %s; every message takes its own transaction", dbKind);
+            return;
+        }
+        if (config.ingest().writers() < 1 || config.ingest().maxGroup() < 1) {
+            throw new IllegalArgumentException("backfill.ingest.writers (" + config.ingest().writers()
+                    + ") and backfill.ingest.max-group (" + config.ingest().maxGroup() + ") must be at least 1");
+        }
+        running = true;
+        for (int i = 0; i < config.ingest().writers(); i++) {
+            Thread t = new Thread(this::run, "ingest-writer-" + i);
+            t.setDaemon(true);
+            t.start();
+            writers.add(t);
+        }
+    }
+
+    /** Stops the writer threads; batches still waiting take the general path. */
+    public void stop() {
+        running = false;
+        writers.forEach(Thread::interrupt);
+        for (Thread t : writers) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        handBack(queue);
+    }
+
+    /**
+     * Records a live batch with others in one transaction when it is a plain append to an existing stream.
+     *
+     * @return the committed result, or empty when the batch must take the general path
+     */
+    public Optional<IngestResult> append(String deviceId, Envelope envelope, List<BatchBody.Event> events) {
+        if (!running) {
+            return Optional.empty();
+        }
+        Pending pending = new Pending(deviceId, envelope, events, new CompletableFuture<>());
+        queue.add(pending);
+        if (!running && queue.remove(pending)) {
+            return Optional.empty();
+        }
+        try {
+            return pending.result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the batch was being recorded", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("recording the batch failed", e.getCause());
+        }
+    }
+
+    private void run() {
+        List<Pending> group = new ArrayList<>();
+        while (running) {
+            try {
+                Pending first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                queue.drainTo(group, config.ingest().maxGroup() - 1);
+                write(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                LOG.error("ingest writer failed; its batches take the general path", e);
+            } finally {
+                handBack(group);
+                group.clear();
+            }
+        }
+    }
+
+    /** Completes whatever is not complete yet with "take the general path". */
+    private static void handBack(Iterable<Pending> pendings) {
+        for (Pending p : pendings) {
+            p.result().complete(Optional.empty());
+        }
+    }
+
+    private void write(List<Pending> group) {
+        Map<Pending, IngestResult> results;
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                results = record(c, group);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(c);
+                LOG.warnf(e, "a group of %d live batches failed; each takes the general path", group.size());
+                return;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            LOG.warnf(e, "no database connection for a group of %d live batches; each takes the general path",
+                    group.size());
+            return;
+        }
+        for (Pending p : group) {
+            p.result().complete(Optional.ofNullable(results.get(p)));
+        }
+    }
+
+    /** Records the plain appends of the group; the others are absent from the answer. */
+    private Map<Pending, IngestResult> record(Connection c, List<Pending> group) throws SQLException {
+        Instant now = clock.instant();
+        Map<Pending, Long> streamOf = resolveStreams(c, group);
+        Map<Long, StreamEntity> streams = lockStreams(c, new HashSet<>(streamOf.values()));
+        Set<String> recorded = recordedMessageIds(c, group);
+
+        Map<Pending, IngestResult> results = new HashMap<>();
+        List<Pending> appends = new ArrayList<>();
+        Map<Long, Long> coverageEndBefore = new TreeMap<>();
+        int eventRows = 0;
+        for (Pending p : group) {
+            StreamEntity stream = streams.get(streamOf.get(p));
+            if (stream == null) {
+                continue;
+            }
+            MessageProperties props = p.envelope().properties();
+            if (!recorded.add(p.envelope().messageId())) {
+                results.put(p, new IngestResult(p.envelope().messageId(), IngestResult.Outcome.DUPLICATE, null, now));
+                continue;
+            }
+            if (stream.indexKind != props.indexKind() || !IngestService.appendsToCoverage(stream, props)) {
+                recorded.remove(p.envelope().messageId());
+                continue;
+            }
+            coverageEndBefore.putIfAbsent(stream.id, stream.lastEnd);
+            stream.lastLiveEnd = props.window().end();
+            stream.lastEnd = props.window().end();
+            stream.lastLiveAt = now;
+            appends.add(p);
+            eventRows += p.events().size();
+            results.put(p, new IngestResult(p.envelope().messageId(), IngestResult.Outcome.RECORDED, null, now));
+        }
+        if (appends.isEmpty()) {
+            return results;
+        }
+        IdBlocks ids = IdBlocks.reserve(c, dbKind, appends.size() + eventRows);
+        try (PreparedStatement batches = c.prepareStatement("INSERT INTO recorded_batch (id, stream_id, message_id,"
+                + " batch_kind, start_index, end_index, event_count, stored_events, request_id, seq, recorded_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)");
+                PreparedStatement events = c.prepareStatement("INSERT INTO stream_event (id, stream_id,"
+                        + " batch_row_id, idx, late, payload) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (Pending p : appends) {
+                MessageProperties props = p.envelope().properties();
+                long streamId = streamOf.get(p);
+                long batchRowId = ids.next();
+                batches.setLong(1, batchRowId);
+                batches.setLong(2, streamId);
+                batches.setString(3, p.envelope().messageId());
+                batches.setString(4, BatchKind.LIVE.name());
+                batches.setLong(5, props.window().start());
+                batches.setLong(6, props.window().end());
+                batches.setInt(7, props.eventCount() == null ? 0 : props.eventCount());
+                // Every event is fresh: the window lies past the end of the coverage.
+                batches.setInt(8, p.events().size());
+                if (props.seq() == null) {
+                    batches.setNull(9, Types.BIGINT);
+                } else {
+                    batches.setLong(9, props.seq());
+                }
+                batches.setLong(10, now.toEpochMilli());
+                batches.addBatch();
+                for (BatchBody.Event e : p.events()) {
+                    events.setLong(1, ids.next());
+                    events.setLong(2, streamId);
+                    events.setLong(3, batchRowId);
+                    events.setLong(4, e.index());
+                    events.setBoolean(5, false);
+                    events.setString(6, e.json());
+                    events.addBatch();
+                }
+            }
+            batches.executeBatch();
+            if (eventRows > 0) {
+                events.executeBatch();
+            }
+        }
+        try (PreparedStatement coverage = c.prepareStatement(
+                "UPDATE coverage_interval SET end_index = ? WHERE stream_id = ? AND end_index = ?");
+                PreparedStatement stream = c.prepareStatement(
+                        "UPDATE stream SET last_live_end = ?, last_live_at = ?, last_end = ? WHERE id = ?")) {
+            for (Map.Entry<Long, Long> e : coverageEndBefore.entrySet()) {
+                StreamEntity s = streams.get(e.getKey());
+                coverage.setLong(1, s.lastEnd);
+                coverage.setLong(2, s.id);
+                coverage.setLong(3, e.getValue());
+                coverage.addBatch();
+                stream.setLong(1, s.lastLiveEnd);
+                stream.setLong(2, s.lastLiveAt.toEpochMilli());
+                stream.setLong(3, s.lastEnd);
+                stream.setLong(4, s.id);
+                stream.addBatch();
+            }
+            for (int updated : coverage.executeBatch()) {
+                // The stream's last end always has a coverage row ending there; if not, let the general path
+                // (which reads the whole coverage) deal with it.
+                if (updated != 1 && updated != PreparedStatement.SUCCESS_NO_INFO) {
+                    throw new IllegalStateException("a stream's last coverage row was not where its lastEnd says");
+                }
+            }
+            stream.executeBatch();
+        }
+        return results;
+    }
+
+    /** The stream id of each pending batch whose stream exists. */
+    private Map<Pending, Long> resolveStreams(Connection c, List<Pending> group) throws SQLException {
+        Map<Pending, Long> ids = new HashMap<>();
+        try (PreparedStatement find = c
+                .prepareStatement("SELECT id FROM stream WHERE device_id = ? AND batch_id = ?")) {
+            for (Pending p : group) {
+                StreamKey key = new StreamKey(p.deviceId(), p.envelope().properties().batchId());
+                Long id = streamIds.get(key);
+                if (id == null) {
+                    find.setString(1, key.deviceId());
+                    find.setString(2, key.streamId());
+                    try (ResultSet rs = find.executeQuery()) {
+                        if (rs.next()) {
+                            id = rs.getLong(1);
+                            if (streamIds.size() >= MAX_CACHED_STREAMS) {
+                                streamIds.clear();
+                            }
+                            streamIds.put(key, id);
+                        }
+                    }
+                }
+                if (id != null) {
+                    ids.put(p, id);
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** Locks the streams' rows in id order (so that writers never deadlock each other) and reads them. */
+    private static Map<Long, StreamEntity> lockStreams(Connection c, Set<Long> ids) throws SQLException {
+        Map<Long, StreamEntity> streams = new HashMap<>();
+        if (ids.isEmpty()) {
+            return streams;
+        }
+        List<Long> sorted = ids.stream().sorted().toList();
+        String sql = "SELECT id, index_kind, origin, last_live_end, backlog_from, open_gaps, last_end FROM stream"
+                + " WHERE id IN (" + placeholders(sorted.size()) + ") ORDER BY id FOR UPDATE";
+        try (PreparedStatement lock = c.prepareStatement(sql)) {
+            for (int i = 0; i < sorted.size(); i++) {
+                lock.setLong(i + 1, sorted.get(i));
+            }
+            try (ResultSet rs = lock.executeQuery()) {
+                while (rs.next()) {
+                    StreamEntity s = new StreamEntity();
+                    s.id = rs.getLong(1);
+                    s.indexKind = IndexKind.valueOf(rs.getString(2));
+                    s.origin = nullableLong(rs, 3);
+                    s.lastLiveEnd = nullableLong(rs, 4);
+                    s.backlogFrom = nullableLong(rs, 5);
+                    s.openGaps = rs.getInt(6);
+                    s.lastEnd = nullableLong(rs, 7);
+                    streams.put(s.id, s);
+                }
+            }
+        }
+        return streams;
+    }
+
+    /** The group's message ids that are recorded already. */
+    private static Set<String> recordedMessageIds(Connection c, List<Pending> group) throws SQLException {
+        Set<String> found = new HashSet<>();
+        String sql = "SELECT message_id FROM recorded_batch WHERE message_id IN (" + placeholders(group.size()) + ")";
+        try (PreparedStatement select = c.prepareStatement(sql)) {
+            for (int i = 0; i < group.size(); i++) {
+                select.setString(i + 1, group.get(i).envelope().messageId());
+            }
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.debug("rollback failed", e);
+        }
+    }
+}
