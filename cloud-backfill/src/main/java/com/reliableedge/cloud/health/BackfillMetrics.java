@@ -30,6 +30,8 @@ public class BackfillMetrics {
     private final Counter gapsOpened;
     private final Counter gapsClosed;
     private final Counter gapsLost;
+    private final Counter grouped;
+    private final Counter groupsFailed;
     private final Timer repairLatency;
     private final Timer scanDuration;
     private final Map<RequestState, AtomicLong> requests = new EnumMap<>(RequestState.class);
@@ -43,6 +45,10 @@ public class BackfillMetrics {
         gapsClosed = Counter.builder("backfill.gaps.closed").description("Gaps filled by coverage")
                 .register(registry);
         gapsLost = Counter.builder("backfill.gaps.lost").description("Gaps given up as lost").register(registry);
+        grouped = Counter.builder("backfill.batches.grouped")
+                .description("Live batches recorded by group commit, several per transaction").register(registry);
+        groupsFailed = Counter.builder("backfill.ingest.groups.failed")
+                .description("Group commits that failed; their batches took the general path").register(registry);
         repairLatency = Timer.builder("backfill.repair.latency")
                 .description("From a gap's observedAt to the ingest that closed it")
                 .publishPercentileHistogram()
@@ -64,6 +70,15 @@ public class BackfillMetrics {
 
     public void duplicated() {
         duplicated.increment();
+    }
+
+    /** A group commit recorded {@code batches} live batches. */
+    public void grouped(int batches) {
+        grouped.increment(batches);
+    }
+
+    public void groupFailed() {
+        groupsFailed.increment();
     }
 
     /** Records what an ingest or a status changed about gaps, with {@code now} the commit's time. */

@@ -8,11 +8,13 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -32,6 +34,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.health.BackfillMetrics;
 import com.reliableedge.cloud.store.BatchKind;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.protocol.index.IndexKind;
@@ -66,6 +69,7 @@ public class LiveAppendWriter {
     private final BackfillConfig config;
     private final Clock clock;
     private final DataSource dataSource;
+    private final BackfillMetrics metrics;
     private final String dbKind;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     /** Stream ids never change and streams are never deleted, so a known id stays right. */
@@ -73,15 +77,19 @@ public class LiveAppendWriter {
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running;
 
-    private record Pending(String deviceId, Envelope envelope, List<BatchBody.Event> events,
-            CompletableFuture<Optional<IngestResult>> result) {
+    /** A validated live batch. */
+    record Message(String deviceId, Envelope envelope, List<BatchBody.Event> events) {
     }
 
-    public LiveAppendWriter(BackfillConfig config, Clock clock, DataSource dataSource,
+    private record Pending(Message message, CompletableFuture<Optional<IngestResult>> result) {
+    }
+
+    public LiveAppendWriter(BackfillConfig config, Clock clock, DataSource dataSource, BackfillMetrics metrics,
             @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
         this.config = config;
         this.clock = clock;
         this.dataSource = dataSource;
+        this.metrics = metrics;
         this.dbKind = dbKind;
     }
 
@@ -143,7 +151,7 @@ public class LiveAppendWriter {
         if (!running) {
             return Optional.empty();
         }
-        Pending pending = new Pending(deviceId, envelope, events, new CompletableFuture<>());
+        Pending pending = new Pending(new Message(deviceId, envelope, events), new CompletableFuture<>());
         queue.add(pending);
         if (!running && queue.remove(pending)) {
             return Optional.empty();
@@ -168,7 +176,10 @@ public class LiveAppendWriter {
                 }
                 group.add(first);
                 queue.drainTo(group, config.ingest().maxGroup() - 1);
-                write(group);
+                List<Optional<IngestResult>> results = write(group.stream().map(Pending::message).toList());
+                for (int i = 0; i < group.size(); i++) {
+                    group.get(i).result().complete(results.get(i));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -188,8 +199,13 @@ public class LiveAppendWriter {
         }
     }
 
-    private void write(List<Pending> group) {
-        Map<Pending, IngestResult> results;
+    /**
+     * Records the plain appends of {@code group} in one transaction.
+     *
+     * @return for each message, in order, its committed result, or empty when it must take the general path
+     */
+    List<Optional<IngestResult>> write(List<Message> group) {
+        IngestResult[] results;
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -198,53 +214,71 @@ public class LiveAppendWriter {
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollback(c);
+                metrics.groupFailed();
                 LOG.warnf(e, "a group of %d live batches failed; each takes the general path", group.size());
-                return;
+                results = new IngestResult[group.size()];
             } finally {
                 c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
+            metrics.groupFailed();
             LOG.warnf(e, "no database connection for a group of %d live batches; each takes the general path",
                     group.size());
-            return;
+            results = new IngestResult[group.size()];
         }
-        for (Pending p : group) {
-            p.result().complete(Optional.ofNullable(results.get(p)));
+        int recorded = 0;
+        List<Optional<IngestResult>> answer = new ArrayList<>(results.length);
+        for (IngestResult result : results) {
+            if (result != null && result.outcome() == IngestResult.Outcome.RECORDED) {
+                recorded++;
+            }
+            answer.add(Optional.ofNullable(result));
         }
+        metrics.grouped(recorded);
+        return answer;
     }
 
-    /** Records the plain appends of the group; the others are absent from the answer. */
-    private Map<Pending, IngestResult> record(Connection c, List<Pending> group) throws SQLException {
+    /** Records the plain appends of the group; the others have no result. */
+    private IngestResult[] record(Connection c, List<Message> group) throws SQLException {
         Instant now = clock.instant();
-        Map<Pending, Long> streamOf = resolveStreams(c, group);
-        Map<Long, StreamEntity> streams = lockStreams(c, new HashSet<>(streamOf.values()));
+        Long[] streamOf = resolveStreams(c, group);
+        Map<Long, StreamEntity> streams = lockStreams(c, streamOf);
+        for (int i = 0; i < group.size(); i++) {
+            if (streamOf[i] != null && !streams.containsKey(streamOf[i])) {
+                // Its row is gone (deleted by hand): look the stream up again next time.
+                streamIds.remove(new StreamKey(group.get(i).deviceId(), group.get(i).envelope().properties()
+                        .batchId()));
+            }
+        }
         Set<String> recorded = recordedMessageIds(c, group);
 
-        Map<Pending, IngestResult> results = new HashMap<>();
-        List<Pending> appends = new ArrayList<>();
+        IngestResult[] results = new IngestResult[group.size()];
+        List<Integer> appends = new ArrayList<>();
         Map<Long, Long> coverageEndBefore = new TreeMap<>();
         int eventRows = 0;
-        for (Pending p : group) {
-            StreamEntity stream = streams.get(streamOf.get(p));
+        for (int i = 0; i < group.size(); i++) {
+            Message m = group.get(i);
+            StreamEntity stream = streamOf[i] == null ? null : streams.get(streamOf[i]);
             if (stream == null) {
                 continue;
             }
-            MessageProperties props = p.envelope().properties();
-            if (!recorded.add(p.envelope().messageId())) {
-                results.put(p, new IngestResult(p.envelope().messageId(), IngestResult.Outcome.DUPLICATE, null, now));
+            MessageProperties props = m.envelope().properties();
+            String messageId = m.envelope().messageId();
+            if (!recorded.add(messageId)) {
+                results[i] = new IngestResult(messageId, IngestResult.Outcome.DUPLICATE, null, now);
                 continue;
             }
             if (stream.indexKind != props.indexKind() || !IngestService.appendsToCoverage(stream, props)) {
-                recorded.remove(p.envelope().messageId());
+                recorded.remove(messageId);
                 continue;
             }
             coverageEndBefore.putIfAbsent(stream.id, stream.lastEnd);
             stream.lastLiveEnd = props.window().end();
             stream.lastEnd = props.window().end();
             stream.lastLiveAt = now;
-            appends.add(p);
-            eventRows += p.events().size();
-            results.put(p, new IngestResult(p.envelope().messageId(), IngestResult.Outcome.RECORDED, null, now));
+            appends.add(i);
+            eventRows += m.events().size();
+            results[i] = new IngestResult(messageId, IngestResult.Outcome.RECORDED, null, now);
         }
         if (appends.isEmpty()) {
             return results;
@@ -255,19 +289,20 @@ public class LiveAppendWriter {
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)");
                 PreparedStatement events = c.prepareStatement("INSERT INTO stream_event (id, stream_id,"
                         + " batch_row_id, idx, late, payload) VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (Pending p : appends) {
-                MessageProperties props = p.envelope().properties();
-                long streamId = streamOf.get(p);
+            for (int i : appends) {
+                Message m = group.get(i);
+                MessageProperties props = m.envelope().properties();
+                long streamId = streamOf[i];
                 long batchRowId = ids.next();
                 batches.setLong(1, batchRowId);
                 batches.setLong(2, streamId);
-                batches.setString(3, p.envelope().messageId());
+                batches.setString(3, m.envelope().messageId());
                 batches.setString(4, BatchKind.LIVE.name());
                 batches.setLong(5, props.window().start());
                 batches.setLong(6, props.window().end());
                 batches.setInt(7, props.eventCount() == null ? 0 : props.eventCount());
                 // Every event is fresh: the window lies past the end of the coverage.
-                batches.setInt(8, p.events().size());
+                batches.setInt(8, m.events().size());
                 if (props.seq() == null) {
                     batches.setNull(9, Types.BIGINT);
                 } else {
@@ -275,7 +310,7 @@ public class LiveAppendWriter {
                 }
                 batches.setLong(10, now.toEpochMilli());
                 batches.addBatch();
-                for (BatchBody.Event e : p.events()) {
+                for (BatchBody.Event e : m.events()) {
                     events.setLong(1, ids.next());
                     events.setLong(2, streamId);
                     events.setLong(3, batchRowId);
@@ -307,8 +342,8 @@ public class LiveAppendWriter {
                 stream.addBatch();
             }
             for (int updated : coverage.executeBatch()) {
-                // The stream's last end always has a coverage row ending there; if not, let the general path
-                // (which reads the whole coverage) deal with it.
+                // The stream's last end always has a coverage row ending there; if not, the whole group takes the
+                // general path, which reads the whole coverage.
                 if (updated != 1 && updated != PreparedStatement.SUCCESS_NO_INFO) {
                     throw new IllegalStateException("a stream's last coverage row was not where its lastEnd says");
                 }
@@ -318,13 +353,14 @@ public class LiveAppendWriter {
         return results;
     }
 
-    /** The stream id of each pending batch whose stream exists. */
-    private Map<Pending, Long> resolveStreams(Connection c, List<Pending> group) throws SQLException {
-        Map<Pending, Long> ids = new HashMap<>();
+    /** The stream id of each message, null where the stream does not exist yet. */
+    private Long[] resolveStreams(Connection c, List<Message> group) throws SQLException {
+        Long[] ids = new Long[group.size()];
         try (PreparedStatement find = c
                 .prepareStatement("SELECT id FROM stream WHERE device_id = ? AND batch_id = ?")) {
-            for (Pending p : group) {
-                StreamKey key = new StreamKey(p.deviceId(), p.envelope().properties().batchId());
+            for (int i = 0; i < group.size(); i++) {
+                Message m = group.get(i);
+                StreamKey key = new StreamKey(m.deviceId(), m.envelope().properties().batchId());
                 Long id = streamIds.get(key);
                 if (id == null) {
                     find.setString(1, key.deviceId());
@@ -339,21 +375,19 @@ public class LiveAppendWriter {
                         }
                     }
                 }
-                if (id != null) {
-                    ids.put(p, id);
-                }
+                ids[i] = id;
             }
         }
         return ids;
     }
 
     /** Locks the streams' rows in id order (so that writers never deadlock each other) and reads them. */
-    private static Map<Long, StreamEntity> lockStreams(Connection c, Set<Long> ids) throws SQLException {
+    private static Map<Long, StreamEntity> lockStreams(Connection c, Long[] ids) throws SQLException {
         Map<Long, StreamEntity> streams = new HashMap<>();
-        if (ids.isEmpty()) {
+        List<Long> sorted = Arrays.stream(ids).filter(Objects::nonNull).distinct().sorted().toList();
+        if (sorted.isEmpty()) {
             return streams;
         }
-        List<Long> sorted = ids.stream().sorted().toList();
         String sql = "SELECT id, index_kind, origin, last_live_end, backlog_from, open_gaps, last_end FROM stream"
                 + " WHERE id IN (" + placeholders(sorted.size()) + ") ORDER BY id FOR UPDATE";
         try (PreparedStatement lock = c.prepareStatement(sql)) {
@@ -378,7 +412,7 @@ public class LiveAppendWriter {
     }
 
     /** The group's message ids that are recorded already. */
-    private static Set<String> recordedMessageIds(Connection c, List<Pending> group) throws SQLException {
+    private static Set<String> recordedMessageIds(Connection c, List<Message> group) throws SQLException {
         Set<String> found = new HashSet<>();
         String sql = "SELECT message_id FROM recorded_batch WHERE message_id IN (" + placeholders(group.size()) + ")";
         try (PreparedStatement select = c.prepareStatement(sql)) {

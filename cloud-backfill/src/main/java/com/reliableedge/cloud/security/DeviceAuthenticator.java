@@ -45,7 +45,8 @@ public class DeviceAuthenticator {
      *         other-device token
      */
     public void authenticate(String deviceId, String authorization) {
-        String sharedKey = sharedKey(deviceId);
+        CachedKey cached = cachedKey(deviceId);
+        String sharedKey = cached != null ? cached.sharedKey() : readKey(deviceId);
         SasToken token;
         try {
             token = SasToken.parse(authorization);
@@ -54,6 +55,10 @@ public class DeviceAuthenticator {
         }
         String resource = SasToken.deviceResource(config.hubHostName(), deviceId);
         SasToken.Verdict verdict = token.verify(resource, sharedKey, clock.instant());
+        if (verdict == SasToken.Verdict.BAD_SIGNATURE && cached != null) {
+            // The device may have been deleted and registered again with a new key, on another instance.
+            verdict = token.verify(resource, readKey(deviceId), clock.instant());
+        }
         String problem = switch (verdict) {
             case VALID -> null;
             case EXPIRED -> "the SAS token has expired";
@@ -65,23 +70,24 @@ public class DeviceAuthenticator {
         }
     }
 
-    private String sharedKey(String deviceId) {
-        long ttl = config.ingest().deviceKeyCache().toNanos();
-        long now = System.nanoTime();
+    /** The key read less than {@code backfill.ingest.device-key-cache} ago, or null. */
+    private CachedKey cachedKey(String deviceId) {
         CachedKey cached = keys.get(deviceId);
-        if (cached != null && now - cached.readAtNanos() < ttl) {
-            return cached.sharedKey();
-        }
+        long ttl = config.ingest().deviceKeyCache().toNanos();
+        return cached != null && System.nanoTime() - cached.readAtNanos() < ttl ? cached : null;
+    }
+
+    private String readKey(String deviceId) {
         DeviceEntity device = DeviceEntity.findById(deviceId);
         if (device == null) {
             keys.remove(deviceId);
             throw new ApiException(404, "device is not registered", "deviceId", deviceId);
         }
-        if (ttl > 0) {
+        if (config.ingest().deviceKeyCache().toNanos() > 0) {
             if (keys.size() >= MAX_CACHED_KEYS) {
                 keys.clear();
             }
-            keys.put(deviceId, new CachedKey(device.sharedKey, now));
+            keys.put(deviceId, new CachedKey(device.sharedKey, System.nanoTime()));
         }
         return device.sharedKey;
     }

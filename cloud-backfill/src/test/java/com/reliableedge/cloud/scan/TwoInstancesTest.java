@@ -94,7 +94,7 @@ class TwoInstancesTest extends ServiceTestBase {
         RetryConsumer retries = new RetryConsumer(config, clock, queue, streams, requests);
         BackfillMetrics metrics = new BackfillMetrics(new SimpleMeterRegistry());
         scannerB = new GapScanner(config, clock, streams, requests, dispatcher, retries, metrics);
-        appendsB = new LiveAppendWriter(config, clock, dataSource, "postgresql");
+        appendsB = new LiveAppendWriter(config, clock, dataSource, metrics, "postgresql");
         appendsB.start();
         ingestB = new IngestService(config, clock, streams, requests, metrics, appendsB);
     }
