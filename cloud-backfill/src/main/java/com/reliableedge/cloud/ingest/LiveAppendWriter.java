@@ -65,6 +65,8 @@ public class LiveAppendWriter {
     private static final Logger LOG = Logger.getLogger(LiveAppendWriter.class);
 
     private static final int MAX_CACHED_STREAMS = 1_000_000;
+    /** Rows per multi-row INSERT: 600 parameters for events, well inside every driver's limits. */
+    private static final int ROWS_PER_INSERT = 100;
 
     private final BackfillConfig config;
     private final Clock clock;
@@ -284,47 +286,23 @@ public class LiveAppendWriter {
             return results;
         }
         IdBlocks ids = IdBlocks.reserve(c, dbKind, appends.size() + eventRows);
-        try (PreparedStatement batches = c.prepareStatement("INSERT INTO recorded_batch (id, stream_id, message_id,"
-                + " batch_kind, start_index, end_index, event_count, stored_events, request_id, seq, recorded_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)");
-                PreparedStatement events = c.prepareStatement("INSERT INTO stream_event (id, stream_id,"
-                        + " batch_row_id, idx, late, payload) VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (int i : appends) {
-                Message m = group.get(i);
-                MessageProperties props = m.envelope().properties();
-                long streamId = streamOf[i];
-                long batchRowId = ids.next();
-                batches.setLong(1, batchRowId);
-                batches.setLong(2, streamId);
-                batches.setString(3, m.envelope().messageId());
-                batches.setString(4, BatchKind.LIVE.name());
-                batches.setLong(5, props.window().start());
-                batches.setLong(6, props.window().end());
-                batches.setInt(7, props.eventCount() == null ? 0 : props.eventCount());
-                // Every event is fresh: the window lies past the end of the coverage.
-                batches.setInt(8, m.events().size());
-                if (props.seq() == null) {
-                    batches.setNull(9, Types.BIGINT);
-                } else {
-                    batches.setLong(9, props.seq());
-                }
-                batches.setLong(10, now.toEpochMilli());
-                batches.addBatch();
-                for (BatchBody.Event e : m.events()) {
-                    events.setLong(1, ids.next());
-                    events.setLong(2, streamId);
-                    events.setLong(3, batchRowId);
-                    events.setLong(4, e.index());
-                    events.setBoolean(5, false);
-                    events.setString(6, e.json());
-                    events.addBatch();
-                }
-            }
-            batches.executeBatch();
-            if (eventRows > 0) {
-                events.executeBatch();
+        List<Object[]> batchRows = new ArrayList<>(appends.size());
+        List<Object[]> eventRowValues = new ArrayList<>(eventRows);
+        for (int i : appends) {
+            Message m = group.get(i);
+            MessageProperties props = m.envelope().properties();
+            long batchRowId = ids.next();
+            // Every event is fresh (stored_events is all of them): the window lies past the end of the coverage.
+            batchRows.add(new Object[]{batchRowId, streamOf[i], m.envelope().messageId(), BatchKind.LIVE.name(),
+                    props.window().start(), props.window().end(), props.eventCount() == null ? 0 : props.eventCount(),
+                    m.events().size(), props.seq(), now.toEpochMilli()});
+            for (BatchBody.Event e : m.events()) {
+                eventRowValues.add(new Object[]{ids.next(), streamOf[i], batchRowId, e.index(), false, e.json()});
             }
         }
+        insertRows(c, "recorded_batch (id, stream_id, message_id, batch_kind, start_index, end_index, event_count,"
+                + " stored_events, seq, recorded_at)", batchRows);
+        insertRows(c, "stream_event (id, stream_id, batch_row_id, idx, late, payload)", eventRowValues);
         try (PreparedStatement coverage = c.prepareStatement(
                 "UPDATE coverage_interval SET end_index = ? WHERE stream_id = ? AND end_index = ?");
                 PreparedStatement stream = c.prepareStatement(
@@ -426,6 +404,36 @@ public class LiveAppendWriter {
             }
         }
         return found;
+    }
+
+    /**
+     * Inserts rows with multi-row {@code VALUES} statements of at most {@link #ROWS_PER_INSERT} rows: one statement
+     * and one round trip per chunk instead of one per row. A null value is a null BIGINT (the only nullable column).
+     */
+    private static void insertRows(Connection c, String tableAndColumns, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int columns = rows.get(0).length;
+        String row = "(" + placeholders(columns) + ")";
+        for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+            List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+            String sql = "INSERT INTO " + tableAndColumns + " VALUES " + String.join(", ", Collections.nCopies(chunk
+                    .size(), row));
+            try (PreparedStatement insert = c.prepareStatement(sql)) {
+                int parameter = 1;
+                for (Object[] values : chunk) {
+                    for (Object value : values) {
+                        if (value == null) {
+                            insert.setNull(parameter++, Types.BIGINT);
+                        } else {
+                            insert.setObject(parameter++, value);
+                        }
+                    }
+                }
+                insert.executeUpdate();
+            }
+        }
     }
 
     private static String placeholders(int n) {

@@ -95,7 +95,8 @@ public final class IngestLoadDriver {
                 AtomicLongArray seqs = new AtomicLongArray(streams);
                 // Streams exist before the measured runs: a stream's first batch creates it, a rarer, slower path.
                 createStreams(base, connections, streams, threads, cursors, seqs);
-                ingest(base, connections, streams, threads, 5, cursors, seqs); // warm-up
+                // Warm-up: the JIT compiles the common path during the first tens of seconds under load.
+                ingest(base, connections, streams, threads, 20, cursors, seqs);
                 for (int r = 0; r < runs; r++) {
                     double rate = ingest(base, connections, streams, threads, seconds, cursors, seqs);
                     rates.add(rate);

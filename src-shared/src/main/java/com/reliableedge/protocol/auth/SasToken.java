@@ -26,6 +26,14 @@ public record SasToken(String resource, String signature, long expiry, String ke
 
     public static final String SCHEME = "SharedAccessSignature";
     private static final String FIELD = "Authorization";
+    /** A Mac per thread: looking the algorithm up costs more than the signature itself. */
+    private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
+    });
 
     /** What a check of a presented token found. */
     public enum Verdict {
@@ -59,11 +67,11 @@ public record SasToken(String resource, String signature, long expiry, String ke
     public static String signature(String resource, String base64Key, long expiry) {
         byte[] key = ConnectionString.requireKey(base64Key);
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = MAC.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             byte[] digest = mac.doFinal((urlEncode(resource) + "\n" + expiry).getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(digest);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+        } catch (InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }
     }
