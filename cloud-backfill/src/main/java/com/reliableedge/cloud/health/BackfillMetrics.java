@@ -13,6 +13,7 @@ import com.reliableedge.cloud.coverage.OpenGap;
 import com.reliableedge.cloud.request.RequestState;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -31,6 +32,7 @@ public class BackfillMetrics {
     private final Counter gapsClosed;
     private final Counter gapsLost;
     private final Counter grouped;
+    private final DistributionSummary groupSize;
     private final Counter groupsFailed;
     private final Timer repairLatency;
     private final Timer scanDuration;
@@ -47,6 +49,8 @@ public class BackfillMetrics {
         gapsLost = Counter.builder("backfill.gaps.lost").description("Gaps given up as lost").register(registry);
         grouped = Counter.builder("backfill.batches.grouped")
                 .description("Live batches recorded by group commit, several per transaction").register(registry);
+        groupSize = DistributionSummary.builder("backfill.ingest.group.size")
+                .description("Messages per group commit (one transaction each)").register(registry);
         groupsFailed = Counter.builder("backfill.ingest.groups.failed")
                 .description("Group commits that failed; their batches took the general path").register(registry);
         repairLatency = Timer.builder("backfill.repair.latency")
@@ -72,8 +76,9 @@ public class BackfillMetrics {
         duplicated.increment();
     }
 
-    /** A group commit recorded {@code batches} live batches. */
-    public void grouped(int batches) {
+    /** A group commit of {@code messages} recorded {@code batches} live batches. */
+    public void grouped(int messages, int batches) {
+        groupSize.record(messages);
         grouped.increment(batches);
     }
 

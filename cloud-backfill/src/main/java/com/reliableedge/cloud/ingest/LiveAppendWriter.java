@@ -236,7 +236,7 @@ public class LiveAppendWriter {
             }
             answer.add(Optional.ofNullable(result));
         }
-        metrics.grouped(recorded);
+        metrics.grouped(group.size(), recorded);
         return answer;
     }
 
@@ -303,32 +303,79 @@ public class LiveAppendWriter {
         insertRows(c, "recorded_batch (id, stream_id, message_id, batch_kind, start_index, end_index, event_count,"
                 + " stored_events, seq, recorded_at)", batchRows);
         insertRows(c, "stream_event (id, stream_id, batch_row_id, idx, late, payload)", eventRowValues);
+        List<StreamEntity> extended = coverageEndBefore.keySet().stream().map(streams::get).toList();
+        if (DatabaseKind.isPostgreSQL(dbKind)) {
+            extendInOneStatementEach(c, extended, coverageEndBefore);
+        } else {
+            extendRowByRow(c, extended, coverageEndBefore);
+        }
+        return results;
+    }
+
+    /**
+     * Moves each stream's last coverage row and the stream's row to their new ends, with one statement per table
+     * (PostgreSQL's {@code UPDATE ... FROM (VALUES ...)}).
+     */
+    private static void extendInOneStatementEach(Connection c, List<StreamEntity> extended,
+            Map<Long, Long> coverageEndBefore) throws SQLException {
+        String rows = String.join(", ", Collections.nCopies(extended.size(), "(?::bigint, ?::bigint, ?::bigint)"));
+        try (PreparedStatement coverage = c.prepareStatement("UPDATE coverage_interval SET end_index = v.new_end"
+                + " FROM (VALUES " + rows + ") AS v(stream_id, old_end, new_end)"
+                + " WHERE coverage_interval.stream_id = v.stream_id AND coverage_interval.end_index = v.old_end");
+                PreparedStatement stream = c.prepareStatement("UPDATE stream SET last_live_end = v.new_end,"
+                        + " last_end = v.new_end, last_live_at = v.at FROM (VALUES " + rows + ") AS v(id, new_end, at)"
+                        + " WHERE stream.id = v.id")) {
+            int p = 1;
+            for (StreamEntity s : extended) {
+                coverage.setLong(p, s.id);
+                coverage.setLong(p + 1, coverageEndBefore.get(s.id));
+                coverage.setLong(p + 2, s.lastEnd);
+                stream.setLong(p, s.id);
+                stream.setLong(p + 1, s.lastEnd);
+                stream.setLong(p + 2, s.lastLiveAt.toEpochMilli());
+                p += 3;
+            }
+            requireAllMoved(coverage.executeUpdate(), extended.size());
+            stream.executeUpdate();
+        }
+    }
+
+    /** The same, one statement per row (a JDBC batch), for the other databases. */
+    private static void extendRowByRow(Connection c, List<StreamEntity> extended, Map<Long, Long> coverageEndBefore)
+            throws SQLException {
         try (PreparedStatement coverage = c.prepareStatement(
                 "UPDATE coverage_interval SET end_index = ? WHERE stream_id = ? AND end_index = ?");
                 PreparedStatement stream = c.prepareStatement(
-                        "UPDATE stream SET last_live_end = ?, last_live_at = ?, last_end = ? WHERE id = ?")) {
-            for (Map.Entry<Long, Long> e : coverageEndBefore.entrySet()) {
-                StreamEntity s = streams.get(e.getKey());
+                        "UPDATE stream SET last_live_end = ?, last_end = ?, last_live_at = ? WHERE id = ?")) {
+            for (StreamEntity s : extended) {
                 coverage.setLong(1, s.lastEnd);
                 coverage.setLong(2, s.id);
-                coverage.setLong(3, e.getValue());
+                coverage.setLong(3, coverageEndBefore.get(s.id));
                 coverage.addBatch();
-                stream.setLong(1, s.lastLiveEnd);
-                stream.setLong(2, s.lastLiveAt.toEpochMilli());
-                stream.setLong(3, s.lastEnd);
+                stream.setLong(1, s.lastEnd);
+                stream.setLong(2, s.lastEnd);
+                stream.setLong(3, s.lastLiveAt.toEpochMilli());
                 stream.setLong(4, s.id);
                 stream.addBatch();
             }
+            int moved = 0;
             for (int updated : coverage.executeBatch()) {
-                // The stream's last end always has a coverage row ending there; if not, the whole group takes the
-                // general path, which reads the whole coverage.
-                if (updated != 1 && updated != PreparedStatement.SUCCESS_NO_INFO) {
-                    throw new IllegalStateException("a stream's last coverage row was not where its lastEnd says");
-                }
+                moved += updated == PreparedStatement.SUCCESS_NO_INFO ? 1 : updated;
             }
+            requireAllMoved(moved, extended.size());
             stream.executeBatch();
         }
-        return results;
+    }
+
+    /**
+     * A stream's last end always has a coverage row ending there; if not, the whole group takes the general path,
+     * which reads the whole coverage.
+     */
+    private static void requireAllMoved(int moved, int streams) {
+        if (moved != streams) {
+            throw new IllegalStateException(moved + " of " + streams + " streams had their last coverage row where"
+                    + " their lastEnd says");
+        }
     }
 
     /** The stream id of each message, null where the stream does not exist yet. */

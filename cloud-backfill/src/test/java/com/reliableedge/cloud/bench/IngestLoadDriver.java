@@ -96,11 +96,16 @@ public final class IngestLoadDriver {
                 // Streams exist before the measured runs: a stream's first batch creates it, a rarer, slower path.
                 createStreams(base, connections, streams, threads, cursors, seqs);
                 // Warm-up: the JIT compiles the common path during the first tens of seconds under load.
-                ingest(base, connections, streams, threads, 20, cursors, seqs);
+                int warmUp = Integer.getInteger("bench.warm-up-seconds", 30);
+                System.out.printf("warm-up: %.0f batches/s over %d s%n", ingest(base, connections, streams, threads,
+                        warmUp, cursors, seqs), warmUp);
                 for (int r = 0; r < runs; r++) {
                     double rate = ingest(base, connections, streams, threads, seconds, cursors, seqs);
                     rates.add(rate);
-                    System.out.printf("ingest run %d: %.0f batches/s%n", r + 1, rate);
+                    double groups = metric(http, base, "backfill_ingest_group_size_count");
+                    double grouped = metric(http, base, "backfill_ingest_group_size_sum");
+                    System.out.printf("ingest run %d: %.0f batches/s (so far %.1f messages per group commit)%n",
+                            r + 1, rate, groups == 0 ? 0 : grouped / groups);
                 }
                 System.out.printf("INGEST median: %.0f batches/s over %d runs of %d s%n", median(rates), runs,
                         seconds);

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.reliableedge.protocol.ProtocolException;
@@ -28,9 +29,7 @@ public final class BatchBody {
 
     public static final String INDEX_FIELD = "index";
     private static final String BODY = "body";
-    // Trailing content after the JSON value ("[]garbage") is malformed JSON, not something to ignore.
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private BatchBody() {
     }
@@ -89,30 +88,24 @@ public final class BatchBody {
     public static List<Event> decode(byte[] body, String contentEncoding, IndexKind kind, Window window,
             int expectedCount, int maxDecodedBytes) {
         byte[] json = MessageProperties.GZIP.equals(contentEncoding) ? gunzip(body, maxDecodedBytes) : body;
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new ProtocolException(BODY, preview(json), "is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new ProtocolException(BODY, preview(json), "is not valid JSON", e);
-        }
-        if (root == null || !root.isArray()) {
-            throw new ProtocolException(BODY, preview(json), "must be a JSON array of events");
-        }
-        if (root.size() != expectedCount) {
+        List<Element> elements = scan(json);
+        if (elements.size() != expectedCount) {
             throw new ProtocolException(PropertyNames.EVENT_COUNT, Integer.toString(expectedCount),
-                    "does not match the " + root.size() + " events in the body");
+                    "does not match the " + elements.size() + " events in the body");
         }
-        List<Event> events = new ArrayList<>(root.size());
+        List<Event> events = new ArrayList<>(elements.size());
         long previous = Long.MIN_VALUE;
-        for (int i = 0; i < root.size(); i++) {
-            JsonNode event = root.get(i);
+        for (int i = 0; i < elements.size(); i++) {
+            Element element = elements.get(i);
             String field = "body[" + i + "].index";
-            if (!event.isObject()) {
-                throw new ProtocolException("body[" + i + "]", event.toString(), "must be a JSON object");
+            if (element.notAnObject() != null) {
+                throw new ProtocolException("body[" + i + "]", element.notAnObject().toString(),
+                        "must be a JSON object");
             }
-            long index = readIndex(field, event.get(INDEX_FIELD), kind);
+            if (element.indexFields() > 1) {
+                throw new ProtocolException(field, element.index().toString(), "appears more than once");
+            }
+            long index = readIndex(field, element.index(), kind);
             if (!window.contains(index)) {
                 throw new ProtocolException(field, kind.format(index), "lies outside the window " + window.toString(
                         kind));
@@ -121,9 +114,72 @@ public final class BatchBody {
                 throw new ProtocolException(field, kind.format(index), "is out of index order");
             }
             previous = index;
-            events.add(new Event(index, event.toString()));
+            // The event is kept as received, byte for byte: no re-serialisation, so numbers keep their form.
+            events.add(new Event(index, new String(json, element.start(), element.end() - element.start(),
+                    StandardCharsets.UTF_8)));
         }
         return events;
+    }
+
+    /**
+     * One element of the body's array: where it lies in the body, and its {@code index} value (or, when it is not an
+     * object, the element itself).
+     */
+    private record Element(int start, int end, JsonNode index, int indexFields, JsonNode notAnObject) {
+    }
+
+    /**
+     * Reads the body as a JSON array in one streaming pass, without building a tree of the events: only each
+     * element's bounds and its {@code index} are kept.
+     */
+    private static List<Element> scan(byte[] json) {
+        List<Element> elements = new ArrayList<>();
+        try (JsonParser parser = MAPPER.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                if (parser.currentToken() != null) {
+                    parser.skipChildren();
+                }
+                requireEnd(parser, json);
+                throw new ProtocolException(BODY, preview(json), "must be a JSON array of events");
+            }
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                if (token == null) {
+                    throw new ProtocolException(BODY, preview(json), "is not valid JSON: the array is not closed");
+                }
+                if (token != JsonToken.START_OBJECT) {
+                    elements.add(new Element(0, 0, null, 0, MAPPER.readTree(parser)));
+                    continue;
+                }
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                JsonNode index = null;
+                int indexFields = 0;
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+                    String name = parser.currentName();
+                    parser.nextToken();
+                    if (INDEX_FIELD.equals(name)) {
+                        index = MAPPER.readTree(parser);
+                        indexFields++;
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                int end = (int) parser.currentLocation().getByteOffset();
+                elements.add(new Element(start, end, index, indexFields, null));
+            }
+            requireEnd(parser, json);
+        } catch (JsonProcessingException e) {
+            throw new ProtocolException(BODY, preview(json), "is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ProtocolException(BODY, preview(json), "is not valid JSON", e);
+        }
+        return elements;
+    }
+
+    /** Trailing content after the JSON value ("[]garbage") is malformed JSON, not something to ignore. */
+    private static void requireEnd(JsonParser parser, byte[] json) throws IOException {
+        if (parser.nextToken() != null) {
+            throw new ProtocolException(BODY, preview(json), "is not valid JSON: trailing content after the array");
+        }
     }
 
     private static long readIndex(String field, JsonNode node, IndexKind kind) {

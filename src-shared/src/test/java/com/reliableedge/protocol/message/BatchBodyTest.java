@@ -49,7 +49,20 @@ class BatchBodyTest {
     }
 
     @Test
+    void keepsEachEventAsReceivedByteForByte() {
+        String first = "{ \"value\": 1.50, \"index\": \"100\", \"note\": \"d\u00e9j\u00e0 \\u00e9\", \"n\": [1e3, {\"index\": 7}] }";
+        String second = "{\"index\":101,\"big\":12345678901234567890123}";
+        byte[] body = ("[" + first + " ,\n" + second + "]").getBytes(StandardCharsets.UTF_8);
+        List<BatchBody.Event> decoded = BatchBody.decode(body, null, IndexKind.SEQUENCE, WINDOW, 2, 1024);
+        assertThat(decoded).extracting(BatchBody.Event::json).containsExactly(first, second);
+        assertThat(decoded).extracting(BatchBody.Event::index).containsExactly(100L, 101L);
+    }
+
+    @Test
     void namesWhatIsWrong() {
+        expectError("[{\"index\":\"100\",\"index\":\"101\"}]", 1, "body[0].index");
+        expectError("[{\"index\":\"100\"}] []", 1, "body");
+        expectError("[{\"index\":\"100\"}", 1, "body");
         expectError("[{\"index\":\"99\"}]", 1, "body[0].index");
         expectError("[{\"index\":\"150\"},{\"index\":\"120\"}]", 2, "body[1].index");
         expectError("[{\"value\":1}]", 1, "body[0].index");
