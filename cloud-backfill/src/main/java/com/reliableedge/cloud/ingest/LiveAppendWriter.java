@@ -35,7 +35,6 @@ import org.jboss.logging.Logger;
 
 import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.health.BackfillMetrics;
-import com.reliableedge.cloud.store.BatchKind;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.StreamKey;
@@ -286,23 +285,44 @@ public class LiveAppendWriter {
             return results;
         }
         IdBlocks ids = IdBlocks.reserve(c, dbKind, appends.size() + eventRows);
-        List<Object[]> batchRows = new ArrayList<>(appends.size());
-        List<Object[]> eventRowValues = new ArrayList<>(eventRows);
+        List<BatchRow> batchRows = new ArrayList<>(appends.size());
+        List<EventRow> eventRowValues = new ArrayList<>(eventRows);
         for (int i : appends) {
             Message m = group.get(i);
-            MessageProperties props = m.envelope().properties();
             long batchRowId = ids.next();
-            // Every event is fresh (stored_events is all of them): the window lies past the end of the coverage.
-            batchRows.add(new Object[]{batchRowId, streamOf[i], m.envelope().messageId(), BatchKind.LIVE.name(),
-                    props.window().start(), props.window().end(), props.eventCount() == null ? 0 : props.eventCount(),
-                    m.events().size(), props.seq(), now.toEpochMilli()});
+            batchRows.add(new BatchRow(batchRowId, streamOf[i], m));
             for (BatchBody.Event e : m.events()) {
-                eventRowValues.add(new Object[]{ids.next(), streamOf[i], batchRowId, e.index(), false, e.json()});
+                eventRowValues.add(new EventRow(ids.next(), streamOf[i], batchRowId, e));
             }
         }
+        long recordedAt = now.toEpochMilli();
+        // Every event is fresh (stored_events is all of them): the window lies past the end of the coverage.
         insertRows(c, "recorded_batch (id, stream_id, message_id, batch_kind, start_index, end_index, event_count,"
-                + " stored_events, seq, recorded_at)", batchRows);
-        insertRows(c, "stream_event (id, stream_id, batch_row_id, idx, late, payload)", eventRowValues);
+                + " stored_events, seq, recorded_at)", "?, ?, ?, 'LIVE', ?, ?, ?, ?, ?, ?", 9, batchRows,
+                (insert, p, row) -> {
+                    MessageProperties props = row.message().envelope().properties();
+                    insert.setLong(p, row.id());
+                    insert.setLong(p + 1, row.streamId());
+                    insert.setString(p + 2, row.message().envelope().messageId());
+                    insert.setLong(p + 3, props.window().start());
+                    insert.setLong(p + 4, props.window().end());
+                    insert.setInt(p + 5, props.eventCount() == null ? 0 : props.eventCount());
+                    insert.setInt(p + 6, row.message().events().size());
+                    if (props.seq() == null) {
+                        insert.setNull(p + 7, Types.BIGINT);
+                    } else {
+                        insert.setLong(p + 7, props.seq());
+                    }
+                    insert.setLong(p + 8, recordedAt);
+                });
+        insertRows(c, "stream_event (id, stream_id, batch_row_id, idx, late, payload)", "?, ?, ?, ?, FALSE, ?", 5,
+                eventRowValues, (insert, p, row) -> {
+                    insert.setLong(p, row.id());
+                    insert.setLong(p + 1, row.streamId());
+                    insert.setLong(p + 2, row.batchRowId());
+                    insert.setLong(p + 3, row.event().index());
+                    insert.setString(p + 4, row.event().json());
+                });
         List<StreamEntity> extended = coverageEndBefore.keySet().stream().map(streams::get).toList();
         if (DatabaseKind.isPostgreSQL(dbKind)) {
             extendInOneStatementEach(c, extended, coverageEndBefore);
@@ -453,30 +473,34 @@ public class LiveAppendWriter {
         return found;
     }
 
+    private record BatchRow(long id, long streamId, Message message) {
+    }
+
+    private record EventRow(long id, long streamId, long batchRowId, BatchBody.Event event) {
+    }
+
+    /** Sets the parameters of one row, from {@code first} on. */
+    @FunctionalInterface
+    private interface RowBinder<T> {
+        void bind(PreparedStatement insert, int first, T row) throws SQLException;
+    }
+
     /**
      * Inserts rows with multi-row {@code VALUES} statements of at most {@link #ROWS_PER_INSERT} rows: one statement
-     * and one round trip per chunk instead of one per row. A null value is a null BIGINT (the only nullable column).
+     * and one round trip per chunk instead of one per row.
+     *
+     * @param values one row's values: {@code parameters} placeholders and any constants
      */
-    private static void insertRows(Connection c, String tableAndColumns, List<Object[]> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        int columns = rows.get(0).length;
-        String row = "(" + placeholders(columns) + ")";
+    private static <T> void insertRows(Connection c, String tableAndColumns, String values, int parameters,
+            List<T> rows, RowBinder<T> binder) throws SQLException {
+        String row = "(" + values + ")";
         for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
-            List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+            List<T> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
             String sql = "INSERT INTO " + tableAndColumns + " VALUES " + String.join(", ", Collections.nCopies(chunk
                     .size(), row));
             try (PreparedStatement insert = c.prepareStatement(sql)) {
-                int parameter = 1;
-                for (Object[] values : chunk) {
-                    for (Object value : values) {
-                        if (value == null) {
-                            insert.setNull(parameter++, Types.BIGINT);
-                        } else {
-                            insert.setObject(parameter++, value);
-                        }
-                    }
+                for (int r = 0; r < chunk.size(); r++) {
+                    binder.bind(insert, 1 + r * parameters, chunk.get(r));
                 }
                 insert.executeUpdate();
             }
