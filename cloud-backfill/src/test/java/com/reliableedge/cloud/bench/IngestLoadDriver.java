@@ -57,7 +57,7 @@ public final class IngestLoadDriver {
         int streams = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-        int threads = args.length > 4 ? Integer.parseInt(args[4]) : 16;
+        int threads = args.length > 4 ? Integer.parseInt(args[4]) : 64;
         int recorded = args.length > 5 ? Integer.parseInt(args[5]) : 1_000_000;
         int gaps = args.length > 6 ? Integer.parseInt(args[6]) : 1_000;
         int devices = Math.max(1, streams / 1000);
