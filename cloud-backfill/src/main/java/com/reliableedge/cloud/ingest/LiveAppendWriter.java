@@ -168,6 +168,19 @@ public class LiveAppendWriter {
     }
 
     private void run() {
+        try {
+            writeGroups();
+        } finally {
+            if (running) {
+                // Died of an Error: stop grouping rather than leave requests waiting for a writer that is gone.
+                LOG.error("an ingest writer stopped; group commit is off until the service restarts");
+                running = false;
+                handBack(queue);
+            }
+        }
+    }
+
+    private void writeGroups() {
         List<Pending> group = new ArrayList<>();
         while (running) {
             try {
