@@ -30,6 +30,7 @@ import com.reliableedge.protocol.message.Envelope;
 import com.reliableedge.protocol.message.MessageProperties;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -87,6 +88,29 @@ class GroupCommitTest extends ServiceTestBase {
                 .body("gaps[0].startWindow", equalTo("20"))
                 .body("gaps[0].endWindow", equalTo("30"));
         Consistency.check("after the general path");
+    }
+
+    @Test
+    void aGroupThatFailsWritesNothingAndHandsEveryBatchBack() {
+        Edge edge = Edge.register("group-3", fakeEdge.url());
+        edge.live("a", SEQ, 0, 10, 1, 0).then().statusCode(200);
+        edge.live("b", SEQ, 0, 10, 1, 0).then().statusCode(200);
+        // Stream a's last coverage row is not where its lastEnd says, so moving it fails, after b's rows were sent.
+        QuarkusTransaction.requiringNew().run(() -> Database.em().createNativeQuery("UPDATE coverage_interval"
+                + " SET end_index = 9 WHERE stream_id = (SELECT id FROM stream WHERE device_id = 'group-3'"
+                + " AND batch_id = 'a')").executeUpdate());
+        double failedBefore = counter("backfill.ingest.groups.failed");
+
+        List<Optional<IngestResult>> results = writer.write(List.of(message("group-3", "b", SEQ, 10, 20, 2),
+                message("group-3", "a", SEQ, 10, 20, 2)));
+
+        assertThat(results).allSatisfy(r -> assertThat(r).isEmpty());
+        assertThat(counter("backfill.ingest.groups.failed")).isEqualTo(failedBefore + 1);
+        assertThat(Database.count("recorded_batch")).as("nothing of the group, not even b's rows").isEqualTo(2);
+        assertThat(Database.count("stream_event")).isEqualTo(20);
+        Edge.operator().get("/api/v1/streams/group-3/b").then().statusCode(200)
+                .body("coverage[0].endWindow", equalTo("10"))
+                .body("stream.lastEnd", equalTo("10"));
     }
 
     @Test

@@ -28,6 +28,7 @@ import com.reliableedge.protocol.message.BatchBody;
 import com.reliableedge.protocol.message.Envelope;
 import com.reliableedge.protocol.message.MessageProperties;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 
@@ -131,6 +132,20 @@ class IngestResourceTest extends ServiceTestBase {
         edge.send(p, body, other.token()).then().statusCode(401);
         assertThat(Database.count("recorded_batch")).isZero();
         assertThat(Database.count("stream")).isZero();
+    }
+
+    @Test
+    void aDeviceRegisteredAgainIsCheckedAgainstItsNewKey() {
+        Edge before = Edge.register("site-7", fakeEdge.url());
+        before.live("line-1", SEQ, 0, 10, 1, 0).then().statusCode(200); // its key is now cached
+        // Deleted and registered again with a new key, as another instance would, without this one knowing.
+        QuarkusTransaction.requiringNew().run(() -> Database.em().createNativeQuery(
+                "DELETE FROM device WHERE device_id = 'site-7'").executeUpdate());
+        Edge after = Edge.register("site-7", fakeEdge.url());
+
+        after.live("line-1", SEQ, 10, 20, 2, 0).then().statusCode(200).body("result", equalTo("recorded"));
+        before.live("line-1", SEQ, 20, 30, 3, 0).then().statusCode(401);
+        assertThat(Database.count("recorded_batch")).isEqualTo(2);
     }
 
     @Test
