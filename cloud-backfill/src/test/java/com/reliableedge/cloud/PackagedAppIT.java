@@ -42,7 +42,7 @@ class PackagedAppIT {
             try {
                 Path dir = Files.createTempDirectory("cloud-backfill-it");
                 return Map.of("quarkus.datasource.jdbc.url", "jdbc:h2:file:" + dir.resolve("db")
-                        + ";DB_CLOSE_ON_EXIT=FALSE", "backfill.operator-key", Edge.OPERATOR_KEY,
+                        + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0", "backfill.operator-key", Edge.OPERATOR_KEY,
                         "backfill.detection-delay", "1s", "backfill.scan-interval", "1s",
                         "backfill.retry-backoff", "1s", "backfill.invoker.response-timeout", "2s",
                         "quarkus.log.category.\"com.reliableedge\".level", "DEBUG");

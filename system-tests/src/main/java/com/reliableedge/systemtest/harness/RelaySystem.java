@@ -223,7 +223,7 @@ public final class RelaySystem implements Closeable {
     private Map<String, String> cloudConfig() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("quarkus.datasource.jdbc.url", "jdbc:h2:file:" + setup.work().resolve("cloud-db/cloud-backfill")
-                + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000");
+                + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0");
         c.put("backfill.operator-key", operatorKey);
         c.put("backfill.detection-delay", "3s");
         c.put("backfill.scan-interval", "1s");
