@@ -5,33 +5,24 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.reliableedge.cloud.testing.ProcessApi;
 import com.reliableedge.protocol.auth.ConnectionString;
-import com.reliableedge.protocol.auth.SasToken;
-import com.reliableedge.protocol.binding.HttpHeaderCodec;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.Window;
 import com.reliableedge.protocol.message.BatchBody;
-import com.reliableedge.protocol.message.Envelope;
 import com.reliableedge.protocol.message.MessageProperties;
 import com.reliableedge.protocol.simulator.SimulatorData;
 
@@ -55,7 +46,7 @@ class KillNineIT {
         ConnectionString device = null;
         long next = 0;
         for (int run = 1; run <= 3; run++) {
-            int port = freePort();
+            int port = ProcessApi.freePort();
             String base = "http://127.0.0.1:" + port;
             Process service = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.port=" + port,
                     "-Dbackfill.operator-key=" + OPERATOR_KEY, "-jar", jar.toString()).directory(workDir.toFile())
@@ -66,7 +57,7 @@ class KillNineIT {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                         .until(() -> get(base, "/q/health/ready").statusCode() == 200);
                 if (device == null) {
-                    device = register(base, "kill-1");
+                    device = ProcessApi.register(base, OPERATOR_KEY, "kill-1", "http://127.0.0.1:1");
                 }
                 JsonNode before = json(get(base, "/api/v1/streams/kill-1/s"), next > 0);
                 if (next > 0) {
@@ -90,32 +81,12 @@ class KillNineIT {
         Window w = new Window(start, start + 5);
         List<byte[]> events = new ArrayList<>();
         SimulatorData.forEachIndex(SEQ, 1, w, i -> events.add(SimulatorData.eventJson(SEQ, "s", i).getBytes()));
-        MessageProperties p = MessageProperties.live("s", SEQ, w, events.size(), seq, 0);
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + "/api/v1/devices/" + device.deviceId()
-                + "/messages")).POST(HttpRequest.BodyPublishers.ofByteArray(BatchBody.join(events)));
-        for (Map.Entry<String, String> h : HttpHeaderCodec.encode(Envelope.of(device.deviceId(), p)).entrySet()) {
-            req.header(h.getKey(), h.getValue());
-        }
-        req.header("Authorization", SasToken.sign(device, Instant.now(), Duration.ofMinutes(10)));
-        HttpResponse<String> response = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
-
-    private static ConnectionString register(String base, String deviceId) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/devices"))
-                .header("Authorization", "Bearer " + OPERATOR_KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"" + deviceId
-                        + "\",\"methodUrl\":\"http://127.0.0.1:1\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        Matcher m = Pattern.compile("\"connectionString\":\"([^\"]+)\"").matcher(r.body());
-        assertThat(m.find()).isTrue();
-        return ConnectionString.parse(m.group(1));
+        ProcessApi.send(base, device, MessageProperties.live("s", SEQ, w, events.size(), seq, 0), BatchBody.join(
+                events));
     }
 
     private static HttpResponse<String> get(String base, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer "
-                + OPERATOR_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        return ProcessApi.get(base, OPERATOR_KEY, path);
     }
 
     private static JsonNode json(HttpResponse<String> response, boolean required) throws IOException {
@@ -123,11 +94,5 @@ class KillNineIT {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         }
         return new ObjectMapper().readTree(response.body());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -5,18 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -26,8 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,13 +29,11 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.reliableedge.cloud.testing.FakeEdge;
+import com.reliableedge.cloud.testing.ProcessApi;
 import com.reliableedge.protocol.auth.ConnectionString;
-import com.reliableedge.protocol.auth.SasToken;
-import com.reliableedge.protocol.binding.HttpHeaderCodec;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.Window;
 import com.reliableedge.protocol.message.BatchBody;
-import com.reliableedge.protocol.message.Envelope;
 import com.reliableedge.protocol.message.MessageProperties;
 import com.reliableedge.protocol.method.BackfillRequest;
 import com.reliableedge.protocol.method.BackfillResponse;
@@ -79,7 +70,7 @@ class TwoProcessesIT {
         String jdbc = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
         // One after the other: the second finds the schema migrated (Liquibase's lock would also serialize them).
         for (String name : List.of("a", "b")) {
-            int port = freePort();
+            int port = ProcessApi.freePort();
             Process p = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.port=" + port,
                     "-Dquarkus.datasource.jdbc.url=" + jdbc, "-Dquarkus.datasource.username=postgres",
                     "-Dquarkus.datasource.password=postgres", "-Dbackfill.operator-key=" + OPERATOR_KEY,
@@ -229,43 +220,20 @@ class TwoProcessesIT {
     }
 
     private static Object send(String base, ConnectionString device, Message m) throws Exception {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + "/api/v1/devices/" + device.deviceId()
-                + "/messages")).POST(HttpRequest.BodyPublishers.ofByteArray(m.body()));
-        for (Map.Entry<String, String> h : HttpHeaderCodec.encode(Envelope.of(device.deviceId(), m.properties()))
-                .entrySet()) {
-            req.header(h.getKey(), h.getValue());
-        }
-        req.header("Authorization", SasToken.sign(device, Instant.now(), Duration.ofMinutes(10)));
-        HttpResponse<String> response = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        ProcessApi.send(base, device, m.properties(), m.body());
         return null;
     }
 
     private static ConnectionString register(String deviceId, String methodUrl) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(bases.get(0) + "/api/v1/devices"))
-                .header("Authorization", "Bearer " + OPERATOR_KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"" + deviceId + "\",\"methodUrl\":\""
-                        + methodUrl + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        Matcher m = Pattern.compile("\"connectionString\":\"([^\"]+)\"").matcher(r.body());
-        assertThat(m.find()).isTrue();
-        return ConnectionString.parse(m.group(1));
+        return ProcessApi.register(bases.get(0), OPERATOR_KEY, deviceId, methodUrl);
     }
 
     private static HttpResponse<String> get(String base, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer "
-                + OPERATOR_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        return ProcessApi.get(base, OPERATOR_KEY, path);
     }
 
     private static JsonNode json(HttpResponse<String> response) throws IOException {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
