@@ -25,7 +25,6 @@ final class IdBlocks {
 
     private IdBlocks(Deque<Long> lows) {
         this.lows = lows;
-        this.next = 0;
     }
 
     /** Reserves at least {@code count} ids. */

@@ -40,6 +40,7 @@ import com.reliableedge.cloud.testing.Consistency;
 import com.reliableedge.cloud.testing.Edge;
 import com.reliableedge.cloud.testing.FakeEdge;
 import com.reliableedge.cloud.testing.PostgresProfile;
+import com.reliableedge.cloud.testing.SentRequests;
 import com.reliableedge.cloud.testing.ServiceTestBase;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.Window;
@@ -177,19 +178,7 @@ class TwoInstancesTest extends ServiceTestBase {
 
         String context = "seed " + seed;
         assertThat(quiet()).as(context + ": quiet at the end").isTrue();
-        assertThat(calls).as(context).isNotEmpty();
-        assertThat(calls.stream().map(BackfillRequest::requestId)).as(context + ": each request sent once")
-                .doesNotHaveDuplicates();
-        for (int i = 0; i < calls.size(); i++) {
-            for (int j = i + 1; j < calls.size(); j++) {
-                BackfillRequest a = calls.get(i);
-                BackfillRequest b = calls.get(j);
-                if (a.batchId().equals(b.batchId())) {
-                    assertThat(a.window(SEQ).overlaps(b.window(SEQ))).as(context + ": %s and %s overlap", a, b)
-                            .isFalse();
-                }
-            }
-        }
+        SentRequests.assertSentOnceWithoutOverlap(calls, SEQ, context);
         QuarkusTransaction.requiringNew().run(() -> {
             assertThat(BackfillRequestEntity.count("state <> ?1", RequestState.COMPLETED)).as(context).isZero();
             // Every stream is covered from its origin to its last live end, in one interval.

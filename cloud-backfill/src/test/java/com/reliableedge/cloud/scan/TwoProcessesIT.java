@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.reliableedge.cloud.testing.FakeEdge;
 import com.reliableedge.cloud.testing.ProcessApi;
+import com.reliableedge.cloud.testing.SentRequests;
 import com.reliableedge.protocol.auth.ConnectionString;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.Window;
@@ -149,18 +150,7 @@ class TwoProcessesIT {
             }
         }
 
-        assertThat(calls).as(context).isNotEmpty();
-        assertThat(calls.stream().map(BackfillRequest::requestId)).as(context + ": each request sent once")
-                .doesNotHaveDuplicates();
-        for (int i = 0; i < calls.size(); i++) {
-            for (int j = i + 1; j < calls.size(); j++) {
-                BackfillRequest a = calls.get(i);
-                BackfillRequest b = calls.get(j);
-                if (a.batchId().equals(b.batchId())) {
-                    assertThat(a.window(SEQ).overlaps(b.window(SEQ))).as(context + ": %s and %s", a, b).isFalse();
-                }
-            }
-        }
+        SentRequests.assertSentOnceWithoutOverlap(calls, SEQ, context);
         for (String stream : STREAMS) {
             for (String base : bases) {
                 JsonNode detail = json(get(base, "/api/v1/streams/two-1/" + stream));
