@@ -1,8 +1,6 @@
 package com.reliableedge.cloud.api;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,10 +20,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.reliableedge.cloud.config.BackfillConfig;
-import com.reliableedge.cloud.request.RequestService;
 import com.reliableedge.cloud.request.RequestState;
-import com.reliableedge.cloud.scan.RequestPlanner;
+import com.reliableedge.cloud.scan.OperatorBackfills;
 import com.reliableedge.cloud.security.OperatorOnly;
 import com.reliableedge.cloud.store.BackfillRequestEntity;
 import com.reliableedge.cloud.store.StreamEntity;
@@ -45,16 +41,14 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 @Produces(MediaType.APPLICATION_JSON)
 public class BackfillResource {
 
-    private final BackfillConfig config;
     private final Clock clock;
     private final StreamStore streams;
-    private final RequestService requests;
+    private final OperatorBackfills operatorBackfills;
 
-    public BackfillResource(BackfillConfig config, Clock clock, StreamStore streams, RequestService requests) {
-        this.config = config;
+    public BackfillResource(Clock clock, StreamStore streams, OperatorBackfills operatorBackfills) {
         this.clock = clock;
         this.streams = streams;
-        this.requests = requests;
+        this.operatorBackfills = operatorBackfills;
     }
 
     @GET
@@ -79,7 +73,8 @@ public class BackfillResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Ask for a window: {deviceId, batchId, startWindow, endWindow}; even lost or failed ones")
+    @Operation(summary = "Ask for a window: {deviceId, batchId, startWindow, endWindow}; even lost or failed ones."
+            + " Answers the requests created now; the scanner creates the rest of a wide window a few at a time")
     public Response create(byte[] body) {
         JsonNode node = MethodJson.readObject("body", body, OperatorBodies.MAX_BYTES);
         String deviceId = MethodJson.requiredText(node, "deviceId");
@@ -90,12 +85,9 @@ public class BackfillResource {
         Window window = Window.parse(found.indexKind, start, end);
         List<Views.RequestView> created = QuarkusTransaction.requiringNew().call(() -> {
             StreamEntity s = streams.lock(found.id);
-            Instant now = clock.instant();
-            List<Interval> windows = new ArrayList<>();
-            RequestPlanner.split(new Interval(window.start(), window.end()), RequestPlanner.maxSpan(s.indexKind,
-                    config.maxBackfillSpan().time(), config.maxBackfillSpan().sequence()), windows);
-            return requests.create(s, windows, 1, null, true, now).stream()
-                    .map(r -> Views.RequestView.of(r, s)).toList();
+            // Lazily: the first windows now, the scanner creates the rest a few at a time.
+            return operatorBackfills.request(s, new Interval(window.start(), window.end()), clock.instant())
+                    .stream().map(r -> Views.RequestView.of(r, s)).toList();
         });
         return Response.status(201).entity(created).build();
     }

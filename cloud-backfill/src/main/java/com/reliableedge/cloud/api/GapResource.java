@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.security.OperatorOnly;
 import com.reliableedge.cloud.store.GapEntity;
 import com.reliableedge.cloud.store.StreamEntity;
@@ -26,6 +27,12 @@ import com.reliableedge.protocol.ProtocolException;
 @SecurityRequirement(name = "operator")
 @Produces(MediaType.APPLICATION_JSON)
 public class GapResource {
+
+    private final BackfillConfig config;
+
+    public GapResource(BackfillConfig config) {
+        this.config = config;
+    }
 
     @GET
     @Operation(summary = "Gaps in a state (default OPEN), oldest observed first, at most `limit`")
@@ -44,10 +51,7 @@ public class GapResource {
                 .setMaxResults(limit)
                 .getResultList();
         return rows.stream().map(row -> {
-            GapEntity g = (GapEntity) row[0];
-            StreamEntity s = (StreamEntity) row[1];
-            return new Views.GapView(s.deviceId, s.batchId, s.indexKind.format(g.startIndex),
-                    s.indexKind.format(g.endIndex), g.state.name(), g.observedAt, g.closedAt);
+            return Views.GapView.of((StreamEntity) row[1], (GapEntity) row[0], config);
         }).toList();
     }
 

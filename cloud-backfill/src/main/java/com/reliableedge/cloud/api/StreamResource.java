@@ -85,9 +85,7 @@ public class StreamResource {
         List<Views.GapView> gaps = GapEntity.<GapEntity>list(
                 "streamId = ?1 and state = ?2 and endIndex > ?3 and startIndex < ?4 order by startIndex", s.id,
                 GapEntity.State.OPEN, range.start(), range.end()).stream()
-                .map(g -> new Views.GapView(s.deviceId, s.batchId, s.indexKind.format(g.startIndex),
-                        s.indexKind.format(g.endIndex), g.state.name(), g.observedAt, g.closedAt))
-                .toList();
+                .map(g -> Views.GapView.of(s, g, config)).toList();
         List<Views.LostView> lost = LostWindowEntity.<LostWindowEntity>list(
                 "streamId = ?1 and endIndex > ?2 and startIndex < ?3 order by startIndex", s.id, range.start(),
                 range.end()).stream()
@@ -158,7 +156,8 @@ public class StreamResource {
         IndexKind k = s.indexKind;
         return new Views.StreamSummary(s.deviceId, s.batchId, k.wireName(), Views.wire(k, s.firstStart),
                 Views.wire(k, s.lastEnd), Views.wire(k, s.origin), Views.wire(k, s.lastLiveEnd), fraction, s.openGaps,
-                StreamHealth.of(s.lastLiveAt, s.openGaps, now, config.stallAfter()).name(), s.lastLiveAt);
+                StreamHealth.of(s.lastLiveAt, s.openGaps, now, config.stallAfter()).name(), s.lastLiveAt,
+                s.scanParkedUntil, s.scanParkReason);
     }
 
     static StreamEntity stream(String deviceId, String batchId) {

@@ -5,8 +5,12 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.scan.RequestPlanner;
 import com.reliableedge.cloud.store.BackfillRequestEntity;
+import com.reliableedge.cloud.store.GapEntity;
 import com.reliableedge.cloud.store.StreamEntity;
+import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.index.IndexKind;
 
 /** The operator API's JSON shapes. Index values are in the stream's wire form. */
@@ -27,13 +31,34 @@ public final class Views {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record StreamSummary(String deviceId, String batchId, String indexKind, String firstStart, String lastEnd,
             String origin, String lastLiveEnd, double coveredFraction, int openGaps, String state,
-            Instant lastLiveAt) {
+            Instant lastLiveAt, Instant scanParkedUntil, String scanParkReason) {
     }
 
-    /** A gap. */
+    /**
+     * A gap. An open one tells whether it waits for an operator ({@code needsOperator}, with the {@code reason}):
+     * wider than {@code backfill.auto-request-max-span}, it is not requested automatically.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record GapView(String deviceId, String batchId, String startWindow, String endWindow, String state,
-            Instant observedAt, Instant closedAt) {
+            Instant observedAt, Instant closedAt, Boolean needsOperator, String reason) {
+
+        static GapView of(StreamEntity s, GapEntity g, BackfillConfig config) {
+            Boolean needsOperator = null;
+            String reason = null;
+            if (g.state == GapEntity.State.OPEN) {
+                boolean time = s.indexKind == IndexKind.TIME;
+                long max = RequestPlanner.maxSpan(s.indexKind, config.autoRequestMaxSpan().time(),
+                        config.autoRequestMaxSpan().sequence());
+                needsOperator = RequestPlanner.needsOperator(new Interval(g.startIndex, g.endIndex), max);
+                if (needsOperator) {
+                    reason = "wider than backfill.auto-request-max-span." + (time ? "time (" : "sequence (")
+                            + (time ? config.autoRequestMaxSpan().time() : Long.toString(max))
+                            + "): not requested automatically; an operator may request it (POST /api/v1/backfills)";
+                }
+            }
+            return new GapView(s.deviceId, s.batchId, s.indexKind.format(g.startIndex),
+                    s.indexKind.format(g.endIndex), g.state.name(), g.observedAt, g.closedAt, needsOperator, reason);
+        }
     }
 
     /** A lost window. */

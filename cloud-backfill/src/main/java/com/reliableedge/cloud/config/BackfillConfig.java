@@ -71,6 +71,23 @@ public interface BackfillConfig {
 
     MaxBackfillSpan maxBackfillSpan();
 
+    /**
+     * Holes wider than this are recorded and shown as needing an operator, not requested automatically: an
+     * implausibly wide hole would cost the edge an unbounded history read.
+     */
+    AutoRequestMaxSpan autoRequestMaxSpan();
+
+    /**
+     * Most active (PENDING or REQUESTED) requests the scanner keeps per stream; a wide gap (or an operator's wide
+     * request) is planned a few windows at a time, as earlier ones finish.
+     */
+    @WithDefault("200")
+    int maxActiveRequestsPerStream();
+
+    ScanPark scanPark();
+
+    Health health();
+
     Invoker invoker();
 
     Queue queue();
@@ -110,6 +127,43 @@ public interface BackfillConfig {
         /** For {@code indexKind=sequence}. */
         @WithDefault("100000")
         long sequence();
+    }
+
+    /** Above which width a gap waits for an operator. */
+    interface AutoRequestMaxSpan {
+        /** For {@code indexKind=time}. */
+        @WithDefault("7d")
+        Duration time();
+
+        /** For {@code indexKind=sequence}. */
+        @WithDefault("10000000")
+        long sequence();
+    }
+
+    /** A stream whose scan or planning failed is parked: left out of planning until the backoff passed. */
+    interface ScanPark {
+        /** Park time after the first failure; it doubles with each failure in a row. */
+        @WithDefault("1m")
+        Duration backoff();
+
+        /** Longest park time. */
+        @WithDefault("1h")
+        Duration maxBackoff();
+    }
+
+    /** What the scanner's health checks call unhealthy. */
+    interface Health {
+        /** Readiness is DOWN after this many whole scans failed in a row. */
+        @WithDefault("3")
+        int scanFailures();
+
+        /** Readiness is DOWN when no scan succeeded for this many scan intervals. */
+        @WithDefault("6")
+        int scanStaleIntervals();
+
+        /** Liveness is DOWN when no scan completed (well or not) for this many scan intervals. */
+        @WithDefault("30")
+        int scanStuckIntervals();
     }
 
     interface Invoker {

@@ -89,6 +89,35 @@ public final class RequestDecisions {
     }
 
     /**
+     * The windows of the new requests for what remains of a request: one per remaining interval, but never more
+     * than {@code max}; beyond that, runs of consecutive intervals are joined into their hull (the dispatcher sends
+     * the hull of what remains anyway, and the edge serves a covered part again harmlessly). So a request whose
+     * window coverage fragmented into many pieces still leads to a bounded number of rows.
+     */
+    public static List<Interval> joinRemainder(List<Interval> remaining, int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, was " + max);
+        }
+        if (remaining.size() <= max) {
+            return remaining;
+        }
+        int per = (remaining.size() + max - 1) / max;
+        List<Interval> joined = new ArrayList<>(max);
+        for (int i = 0; i < remaining.size(); i += per) {
+            int last = Math.min(remaining.size(), i + per) - 1;
+            joined.add(new Interval(remaining.get(i).start(), remaining.get(last).end()));
+        }
+        return joined;
+    }
+
+    /** A short description of what remains, for a reason: the first few intervals and how many there are. */
+    public static String describe(List<Interval> remaining) {
+        int shown = Math.min(3, remaining.size());
+        String head = remaining.subList(0, shown).toString();
+        return remaining.size() <= shown ? head : head + " and " + (remaining.size() - shown) + " more";
+    }
+
+    /**
      * The next delay after an offline or busy edge: {@code base} first, then doubling, never past {@code cap} (the
      * expiry). Attempts are not used up by this.
      */

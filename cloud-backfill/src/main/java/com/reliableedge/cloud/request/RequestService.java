@@ -42,6 +42,9 @@ public class RequestService {
     public record Defer(Instant until) implements RetryAction {
     }
 
+    /** Most new requests for the remainder of one request (see {@link RequestDecisions#joinRemainder}). */
+    static final int MAX_REMAINDER_REQUESTS = 16;
+
     private final BackfillConfig config;
     private final StreamStore streams;
     private final RetryQueue queue;
@@ -150,10 +153,13 @@ public class RequestService {
             finish(r, RequestState.UNRECOVERABLE, "what remains was reported unavailable", now);
         } else if (outcome instanceof RequestDecisions.Failed failed) {
             finish(r, RequestState.FAILED,
-                    "still missing " + failed.remaining() + " after " + r.attempt + " accepted attempts", now);
+                    "still missing " + RequestDecisions.describe(failed.remaining()) + " after " + r.attempt
+                            + " accepted attempts",
+                    now);
         } else if (outcome instanceof RequestDecisions.Retry retry) {
-            List<BackfillRequestEntity> next = create(stream, retry.remaining(), r.attempt + 1, r.requestId,
-                    r.operatorRequest, now);
+            List<BackfillRequestEntity> next = create(stream,
+                    RequestDecisions.joinRemainder(retry.remaining(), MAX_REMAINDER_REQUESTS), r.attempt + 1,
+                    r.requestId, r.operatorRequest, now);
             finish(r, RequestState.COMPLETED, "remainder re-requested as "
                     + next.stream().map(n -> n.requestId).collect(Collectors.joining(",")), now);
         }

@@ -5,13 +5,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.health.BackfillMetrics;
+import com.reliableedge.cloud.health.ScannerHealth;
 import com.reliableedge.cloud.request.RequestDispatcher;
 import com.reliableedge.cloud.request.RequestService;
 import com.reliableedge.cloud.request.RequestState;
@@ -23,6 +26,7 @@ import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.IndexKind;
 
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -32,8 +36,10 @@ import io.quarkus.scheduler.ScheduledExecution;
 /**
  * The periodic scan: turns eligible gaps into requests, sends due requests, consumes retry messages and sweeps
  * expired ones. Its first query reads only open gaps that no single active or failed request covers, so its cost
- * grows with the open gaps, never with the recorded batches. Any number of instances may scan at once: planning
- * holds the stream's lock, and sends are claimed.
+ * grows with the open gaps, never with the recorded batches, and planning creates only the next windows of a gap
+ * (bounded per scan and per stream), never all of a wide one. Gaps wider than {@code backfill.auto-request-max-span}
+ * wait for an operator. A stream whose planning fails is parked ({@link StreamParking}) and the scan goes on. Any
+ * number of instances may scan at once: planning holds the stream's lock, and sends are claimed.
  */
 @ApplicationScoped
 public class GapScanner {
@@ -42,6 +48,9 @@ public class GapScanner {
     public record ScanReport(int requestsCreated, int requestsSent, int retriesReceived, int expiredSwept) {
     }
 
+    private static final List<RequestState> BLOCKING = List.of(RequestState.PENDING, RequestState.REQUESTED,
+            RequestState.FAILED);
+
     private final BackfillConfig config;
     private final Clock clock;
     private final StreamStore streams;
@@ -49,9 +58,13 @@ public class GapScanner {
     private final RequestDispatcher dispatcher;
     private final RetryConsumer retries;
     private final BackfillMetrics metrics;
+    private final OperatorBackfills operatorBackfills;
+    private final StreamParking parking;
+    private final ScannerHealth health;
 
     public GapScanner(BackfillConfig config, Clock clock, StreamStore streams, RequestService requests,
-            RequestDispatcher dispatcher, RetryConsumer retries, BackfillMetrics metrics) {
+            RequestDispatcher dispatcher, RetryConsumer retries, BackfillMetrics metrics,
+            OperatorBackfills operatorBackfills, StreamParking parking, ScannerHealth health) {
         this.config = config;
         this.clock = clock;
         this.streams = streams;
@@ -59,6 +72,9 @@ public class GapScanner {
         this.dispatcher = dispatcher;
         this.retries = retries;
         this.metrics = metrics;
+        this.operatorBackfills = operatorBackfills;
+        this.parking = parking;
+        this.health = health;
     }
 
     @Scheduled(identity = "gap-scan", every = "${backfill.scan-interval:10s}", delayed = "${backfill.scan-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = ScanDisabled.class)
@@ -71,42 +87,90 @@ public class GapScanner {
         }
     }
 
-    /** One full scan. */
+    /** One full scan; its outcome feeds the scanner's health checks. */
     public ScanReport scan() {
         long start = System.nanoTime();
-        int created = planRequests();
-        int sent = dispatcher.dispatchDue();
-        int received = retries.drain();
-        int swept = retries.sweepExpired();
-        refreshRequestMetrics();
+        ScanReport report;
+        try {
+            int created = planRequests();
+            int sent = dispatcher.dispatchDue();
+            int received = retries.drain();
+            int swept = retries.sweepExpired();
+            refreshRequestMetrics();
+            report = new ScanReport(created, sent, received, swept);
+        } catch (RuntimeException | Error e) {
+            health.failed(e);
+            throw e;
+        }
+        health.succeeded();
         metrics.scanned(Duration.ofNanos(System.nanoTime() - start));
-        return new ScanReport(created, sent, received, swept);
+        return report;
     }
 
-    /** Creates requests for the eligible gaps that active requests do not cover yet; returns how many. */
+    /**
+     * Creates requests for the eligible gaps that active requests do not cover yet, and the next requests of
+     * operator backfills; returns how many. Each stream is planned on its own: one that fails is parked and the
+     * others go on.
+     */
     public int planRequests() {
         Instant now = clock.instant();
-        List<Long> streamIds = QuarkusTransaction.requiringNew().call(() -> GapEntity.getEntityManager()
-                .createQuery("select distinct g.streamId from GapEntity g, StreamEntity s, DeviceEntity d"
+        int created = 0;
+        for (Long streamId : QuarkusTransaction.requiringNew().call(() -> candidates(now))) {
+            int budget = config.maxNewRequestsPerScan() - created;
+            if (budget <= 0) {
+                return created;
+            }
+            created += StreamIsolation.run(() -> QuarkusTransaction.requiringNew()
+                    .call(() -> planStream(streamId, now, budget)),
+                    e -> parking.park(streamId, "planning", e, now)).orElse(0);
+        }
+        int budget = config.maxNewRequestsPerScan() - created;
+        if (budget <= 0) {
+            return created;
+        }
+        for (Object[] row : QuarkusTransaction.requiringNew().call(() -> operatorBackfills.pending(now, budget))) {
+            int left = config.maxNewRequestsPerScan() - created;
+            if (left <= 0) {
+                break;
+            }
+            long rowId = (Long) row[0];
+            long streamId = (Long) row[1];
+            created += StreamIsolation.run(() -> QuarkusTransaction.requiringNew()
+                    .call(() -> operatorBackfills.plan(rowId, left, now)),
+                    e -> parking.park(streamId, "operator backfill planning", e, now)).orElse(0);
+        }
+        return created;
+    }
+
+    /**
+     * The streams, oldest gap first, with an eligible open gap that no single active or failed request covers and
+     * that is narrow enough to be requested automatically, leaving out parked and stalled streams. Wide gaps are
+     * told apart here, in Java, because their width may not fit a SQL {@code BIGINT}.
+     */
+    private Set<Long> candidates(Instant now) {
+        List<Object[]> rows = GapEntity.getEntityManager()
+                .createQuery("select g.streamId, s.indexKind, g.startIndex, g.endIndex"
+                        + " from GapEntity g, StreamEntity s, DeviceEntity d"
                         + " where g.state = :open and g.observedAt <= :eligible and s.id = g.streamId"
                         + " and s.lastLiveAt > :liveAfter and d.deviceId = s.deviceId"
+                        + " and (s.scanParkedUntil is null or s.scanParkedUntil <= :now)"
                         + " and not exists (select r.requestId from BackfillRequestEntity r where r.streamId ="
                         + " g.streamId and r.state in (:blocking) and r.startIndex <= g.startIndex"
-                        + " and r.endIndex >= g.endIndex)", Long.class)
+                        + " and r.endIndex >= g.endIndex) order by g.observedAt, g.id", Object[].class)
                 .setParameter("open", GapEntity.State.OPEN)
                 .setParameter("eligible", now.minus(config.detectionDelay()))
                 .setParameter("liveAfter", now.minus(config.stallAfter()))
-                .setParameter("blocking", List.of(RequestState.PENDING, RequestState.REQUESTED, RequestState.FAILED))
-                .getResultList());
-        int created = 0;
-        for (Long streamId : streamIds) {
-            int budget = config.maxNewRequestsPerScan() - created;
-            if (budget <= 0) {
-                break;
+                .setParameter("now", now)
+                .setParameter("blocking", BLOCKING)
+                .getResultList();
+        Set<Long> ids = new LinkedHashSet<>();
+        for (Object[] row : rows) {
+            Interval gap = new Interval((Long) row[2], (Long) row[3]);
+            if (!RequestPlanner.needsOperator(gap, maxAutoSpan((IndexKind) row[1]))) {
+                ids.add((Long) row[0]);
             }
-            created += QuarkusTransaction.requiringNew().call(() -> planStream(streamId, now, budget));
         }
-        return created;
+        return ids;
     }
 
     private int planStream(long streamId, Instant now, int budget) {
@@ -114,25 +178,39 @@ public class GapScanner {
         if (stream == null || DeviceEntity.findById(stream.deviceId) == null) {
             return 0;
         }
+        long maxAuto = maxAutoSpan(stream.indexKind);
         List<Interval> eligible = new ArrayList<>();
         for (GapEntity g : GapEntity.<GapEntity>list("streamId = ?1 and state = ?2 order by startIndex", streamId,
                 GapEntity.State.OPEN)) {
-            if (!g.observedAt.plus(config.detectionDelay()).isAfter(now)) {
-                eligible.add(new Interval(g.startIndex, g.endIndex));
+            Interval gap = new Interval(g.startIndex, g.endIndex);
+            if (!g.observedAt.plus(config.detectionDelay()).isAfter(now)
+                    && !RequestPlanner.needsOperator(gap, maxAuto)) {
+                eligible.add(gap);
             }
         }
         IntervalSet blocked = new IntervalSet();
+        int active = 0;
         for (BackfillRequestEntity r : BackfillRequestEntity.<BackfillRequestEntity>list(
-                "streamId = ?1 and state in ?2", streamId,
-                List.of(RequestState.PENDING, RequestState.REQUESTED, RequestState.FAILED))) {
+                "streamId = ?1 and state in ?2", streamId, BLOCKING)) {
             blocked.add(r.startIndex, r.endIndex);
+            active += r.state.isActive() ? 1 : 0;
+        }
+        StreamParking.clear(stream);
+        int limit = Math.min(budget, config.maxActiveRequestsPerStream() - active);
+        if (limit <= 0) {
+            return 0;
         }
         long maxSpan = RequestPlanner.maxSpan(stream.indexKind, config.maxBackfillSpan().time(),
                 config.maxBackfillSpan().sequence());
-        List<Interval> windows = RequestPlanner.plan(eligible, blocked, maxSpan);
-        // The rest stays unblocked, so the next scan plans it.
-        List<Interval> planned = windows.size() > budget ? windows.subList(0, budget) : windows;
-        return requests.create(stream, planned, 1, null, false, now).size();
+        // Only the next windows: the rest of a gap stays unblocked, so a later scan plans it.
+        List<Interval> windows = RequestPlanner.plan(eligible, blocked, maxSpan, limit);
+        return requests.create(stream, windows, 1, null, false, now).size();
+    }
+
+    /** {@code backfill.auto-request-max-span} in the index unit of {@code kind}. */
+    long maxAutoSpan(IndexKind kind) {
+        return RequestPlanner.maxSpan(kind, config.autoRequestMaxSpan().time(), config.autoRequestMaxSpan()
+                .sequence());
     }
 
     private void refreshRequestMetrics() {

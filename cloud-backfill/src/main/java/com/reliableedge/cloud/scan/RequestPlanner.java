@@ -13,7 +13,9 @@ import com.reliableedge.protocol.index.IndexKind;
 /**
  * Which windows the scanner requests (PROTOCOL.md section 6): each eligible gap interval not covered by an active
  * request (nor by a FAILED one, which only an operator repeats) becomes requests, split at the maximum span from the
- * interval's start. Pure.
+ * interval's start. Planning is lazy: it yields only the first {@code limit} windows, so its cost grows with the
+ * windows asked for and the intervals given, never with the width of a gap. The next scan plans on from there,
+ * because the windows planned now block their part of the gap. Pure.
  */
 public final class RequestPlanner {
 
@@ -26,38 +28,75 @@ public final class RequestPlanner {
     }
 
     /**
+     * Whether a gap is too wide to be requested automatically: wider than {@code maxAutoSpan}, it waits for an
+     * operator (an implausible hole would cost the edge an unbounded history read).
+     */
+    public static boolean needsOperator(Interval gap, long maxAutoSpan) {
+        // The width as an unsigned number is exact even past Long.MAX_VALUE, where length() saturates.
+        return maxAutoSpan < 0 || Long.compareUnsigned(gap.end() - gap.start(), maxAutoSpan) > 0;
+    }
+
+    /**
+     * The first windows to request, in order.
+     *
      * @param eligible eligible gaps, in order, disjoint
      * @param blocked the windows of the stream's active and FAILED requests
      * @param maxSpan the largest window of one request, {@code >= 1}
-     * @return the windows to request, in order
+     * @param limit most windows returned, {@code >= 0}
+     * @return the first {@code min(limit, all)} windows of the eager plan
      */
-    public static List<Interval> plan(List<Interval> eligible, IntervalSet blocked, long maxSpan) {
-        if (maxSpan < 1) {
-            throw new IllegalArgumentException("maxSpan must be at least 1, was " + maxSpan);
-        }
-        List<Interval> windows = new ArrayList<>();
+    public static List<Interval> plan(List<Interval> eligible, IntervalSet blocked, long maxSpan, int limit) {
+        checkSpan(maxSpan);
+        List<Interval> windows = new ArrayList<>(Math.min(limit, 64));
         for (Interval gap : eligible) {
+            if (windows.size() >= limit) {
+                break;
+            }
             for (Interval free : blocked.gaps(gap)) {
-                split(free, maxSpan, windows);
+                int room = limit - windows.size();
+                if (room <= 0) {
+                    break;
+                }
+                windows.addAll(split(free, maxSpan, room));
             }
         }
         return windows;
     }
 
-    /** Splits {@code interval} into windows of at most {@code maxSpan}, from its start. */
-    public static void split(Interval interval, long maxSpan, List<Interval> into) {
-        long start = interval.start();
-        while (start < interval.end()) {
-            // The difference wraps negative only for intervals wider than Long.MAX_VALUE; then start + maxSpan fits.
-            long remaining = interval.end() - start;
-            long end = remaining > 0 && remaining <= maxSpan ? interval.end() : start + maxSpan;
-            into.add(new Interval(start, end));
-            start = end;
+    /**
+     * The first {@code limit} windows of {@code interval} split at {@code maxSpan} from its start; the cost is
+     * proportional to the windows returned.
+     */
+    public static List<Interval> split(Interval interval, long maxSpan, int limit) {
+        checkSpan(maxSpan);
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative, was " + limit);
         }
+        List<Interval> windows = new ArrayList<>(Math.min(limit, 64));
+        long start = interval.start();
+        while (start < interval.end() && windows.size() < limit) {
+            Interval w = window(start, interval.end(), maxSpan);
+            windows.add(w);
+            start = w.end();
+        }
+        return windows;
+    }
+
+    /** The window from {@code start} towards {@code end}: {@code maxSpan} wide, or up to {@code end}. */
+    static Interval window(long start, long end, long maxSpan) {
+        // The difference wraps negative only for intervals wider than Long.MAX_VALUE; then start + maxSpan fits.
+        long remaining = end - start;
+        return new Interval(start, remaining > 0 && remaining <= maxSpan ? end : start + maxSpan);
     }
 
     /** The configured maximum span in the index unit of {@code kind}. */
     public static long maxSpan(IndexKind kind, Duration timeSpan, long sequenceSpan) {
         return kind == IndexKind.TIME ? timeSpan.toMillis() : sequenceSpan;
+    }
+
+    private static void checkSpan(long maxSpan) {
+        if (maxSpan < 1) {
+            throw new IllegalArgumentException("maxSpan must be at least 1, was " + maxSpan);
+        }
     }
 }

@@ -67,4 +67,16 @@ public class StreamEntity extends PanacheEntityBase {
 
     @Column(name = "last_end")
     public Long lastEnd;
+
+    /** Failures in a row of this stream's scan or planning; 0 when the last one went well. */
+    @Column(name = "scan_failures", nullable = false)
+    public int scanFailures;
+
+    /** The scanner leaves the stream out of planning until then (null: not parked). */
+    @Column(name = "scan_parked_until")
+    public Instant scanParkedUntil;
+
+    /** Why it was parked. */
+    @Column(name = "scan_park_reason")
+    public String scanParkReason;
 }

@@ -41,7 +41,7 @@ class RequestPlannerTest {
         List<Interval> gaps = IntervalSet.of(gapInput.toArray(Interval[]::new)).intervals();
         IntervalSet blocked = IntervalSet.of(blockedInput.toArray(Interval[]::new));
 
-        List<Interval> windows = RequestPlanner.plan(gaps, blocked, maxSpan);
+        List<Interval> windows = RequestPlanner.plan(gaps, blocked, maxSpan, Integer.MAX_VALUE);
 
         boolean[] expected = new boolean[PointModel.SIZE];
         boolean[] inGap = PointModel.points(gaps);
@@ -75,11 +75,10 @@ class RequestPlannerTest {
 
     @Test
     void splittingWorksAtTheEndsOfTheIndex() {
-        List<Interval> out = new ArrayList<>();
-        RequestPlanner.split(new Interval(Long.MIN_VALUE, Long.MAX_VALUE), Long.MAX_VALUE, out);
+        List<Interval> out = RequestPlanner.split(new Interval(Long.MIN_VALUE, Long.MAX_VALUE), Long.MAX_VALUE, 10);
         assertThat(out).containsExactly(new Interval(Long.MIN_VALUE, -1), new Interval(-1, Long.MAX_VALUE - 1),
                 new Interval(Long.MAX_VALUE - 1, Long.MAX_VALUE));
-        assertThatThrownBy(() -> RequestPlanner.plan(List.of(), new IntervalSet(), 0))
+        assertThatThrownBy(() -> RequestPlanner.plan(List.of(), new IntervalSet(), 0, 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

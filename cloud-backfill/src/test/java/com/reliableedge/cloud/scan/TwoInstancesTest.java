@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.health.BackfillMetrics;
+import com.reliableedge.cloud.health.ScannerHealth;
 import com.reliableedge.cloud.ingest.IngestService;
 import com.reliableedge.cloud.ingest.LiveAppendWriter;
 import com.reliableedge.cloud.invoker.HttpMethodInvoker;
@@ -93,8 +94,11 @@ class TwoInstancesTest extends ServiceTestBase {
                 Duration.ofMinutes(5), config.hubHostName(), clock);
         RequestDispatcher dispatcher = new RequestDispatcher(config, clock, invoker, streams, requests);
         RetryConsumer retries = new RetryConsumer(config, clock, queue, streams, requests);
-        BackfillMetrics metrics = new BackfillMetrics(new SimpleMeterRegistry());
-        scannerB = new GapScanner(config, clock, streams, requests, dispatcher, retries, metrics);
+        SimpleMeterRegistry registryB = new SimpleMeterRegistry();
+        BackfillMetrics metrics = new BackfillMetrics(registryB);
+        scannerB = new GapScanner(config, clock, streams, requests, dispatcher, retries, metrics,
+                new OperatorBackfills(config, streams, requests), new StreamParking(config, streams, registryB),
+                new ScannerHealth(config, clock, registryB));
         appendsB = new LiveAppendWriter(config, clock, dataSource, metrics, "postgresql");
         appendsB.start();
         ingestB = new IngestService(config, clock, streams, requests, metrics, appendsB);

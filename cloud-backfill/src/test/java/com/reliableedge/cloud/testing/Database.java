@@ -11,7 +11,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public final class Database {
 
     public static final List<String> TABLES = List.of("stream_event", "recorded_batch", "coverage_interval", "gap",
-            "lost_window", "backfill_request", "retry_message", "stream", "device");
+            "lost_window", "backfill_request", "operator_backfill", "retry_message", "stream", "device");
 
     private Database() {
     }

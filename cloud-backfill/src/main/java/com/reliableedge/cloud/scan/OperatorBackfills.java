@@ -1,0 +1,101 @@
+package com.reliableedge.cloud.scan;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.request.RequestService;
+import com.reliableedge.cloud.request.RequestState;
+import com.reliableedge.cloud.store.BackfillRequestEntity;
+import com.reliableedge.cloud.store.DeviceEntity;
+import com.reliableedge.cloud.store.OperatorBackfillEntity;
+import com.reliableedge.cloud.store.StreamEntity;
+import com.reliableedge.cloud.store.StreamStore;
+import com.reliableedge.protocol.coverage.Interval;
+
+/**
+ * An operator's backfill of any width, planned lazily: its first windows become requests at once, the rest is kept
+ * as one {@link OperatorBackfillEntity} from which each scan creates the next windows, while the stream has fewer
+ * than {@code backfill.max-active-requests-per-stream} active requests. Nothing here grows with the window's width.
+ */
+@ApplicationScoped
+public class OperatorBackfills {
+
+    private final BackfillConfig config;
+    private final StreamStore streams;
+    private final RequestService requests;
+
+    public OperatorBackfills(BackfillConfig config, StreamStore streams, RequestService requests) {
+        this.config = config;
+        this.streams = streams;
+        this.requests = requests;
+    }
+
+    /**
+     * Records the operator's window and creates its first requests. Runs in the caller's transaction, which holds
+     * the stream's lock.
+     */
+    public List<BackfillRequestEntity> request(StreamEntity stream, Interval window, Instant now) {
+        OperatorBackfillEntity row = new OperatorBackfillEntity();
+        row.streamId = stream.id;
+        row.nextIndex = window.start();
+        row.endIndex = window.end();
+        row.createdAt = now;
+        List<BackfillRequestEntity> created = advance(stream, row, config.maxNewRequestsPerScan(), now);
+        if (row.nextIndex < row.endIndex) {
+            row.persist();
+        }
+        return created;
+    }
+
+    /** The operator backfills with windows left whose streams are not parked, oldest first, at most {@code max}. */
+    public List<Object[]> pending(Instant now, int max) {
+        return OperatorBackfillEntity.getEntityManager().createQuery("select o.id, o.streamId"
+                + " from OperatorBackfillEntity o, StreamEntity s where s.id = o.streamId"
+                + " and (s.scanParkedUntil is null or s.scanParkedUntil <= :now) order by o.id", Object[].class)
+                .setParameter("now", now)
+                .setMaxResults(max)
+                .getResultList();
+    }
+
+    /** Creates the next requests of one operator backfill (caller's transaction); returns how many. */
+    public int plan(long rowId, int budget, Instant now) {
+        OperatorBackfillEntity peek = OperatorBackfillEntity.findById(rowId);
+        if (peek == null) {
+            return 0;
+        }
+        StreamEntity stream = streams.lock(peek.streamId);
+        OperatorBackfillEntity.getEntityManager().refresh(peek);
+        if (stream == null || DeviceEntity.findById(stream.deviceId) == null) {
+            peek.delete();
+            return 0;
+        }
+        int created = advance(stream, peek, budget, now).size();
+        if (peek.nextIndex >= peek.endIndex) {
+            peek.delete();
+        }
+        return created;
+    }
+
+    private List<BackfillRequestEntity> advance(StreamEntity stream, OperatorBackfillEntity row, int budget,
+            Instant now) {
+        int limit = Math.min(budget, room(stream));
+        if (limit <= 0 || row.nextIndex >= row.endIndex) {
+            return List.of();
+        }
+        long maxSpan = RequestPlanner.maxSpan(stream.indexKind, config.maxBackfillSpan().time(),
+                config.maxBackfillSpan().sequence());
+        List<Interval> windows = RequestPlanner.split(new Interval(row.nextIndex, row.endIndex), maxSpan, limit);
+        row.nextIndex = windows.get(windows.size() - 1).end();
+        return requests.create(stream, windows, 1, null, true, now);
+    }
+
+    /** How many more active requests the stream may have. */
+    int room(StreamEntity stream) {
+        long active = BackfillRequestEntity.count("streamId = ?1 and state in ?2", stream.id,
+                List.of(RequestState.PENDING, RequestState.REQUESTED));
+        return (int) Math.max(0, config.maxActiveRequestsPerStream() - active);
+    }
+}
