@@ -184,7 +184,7 @@ class FarOffWindowsIT {
         String logText = Files.readString(log);
         assertThat(logText).doesNotContain("OutOfMemoryError");
         long rssKb = vmRssKb(cloud.pid());
-        double streamFailures = PrometheusText.sum(api.metrics(), "backfill_scan_stream_failures_total", null);
+        double streamFailures = PrometheusText.sum(api.metrics(), "backfill_scan_stream_failures_total", "");
         System.out.printf("FarOffWindowsIT: cloud VmRSS %d MB (bound %d MB), scans %d, stream failures %.0f,"
                 + " method calls %d%n", rssKb / 1024, MAX_RSS_MB, scans(api), streamFailures, methodCalls.size());
         assertThat(rssKb / 1024).as("resident memory of the cloud, MB").isLessThan(MAX_RSS_MB);
@@ -201,8 +201,8 @@ class FarOffWindowsIT {
             for (int i = 0; i < STREAMS; i++) {
                 String batchId = "many-" + i;
                 sends.add(pool.submit(() -> {
-                    for (int status : new int[] { a.live(batchId, IndexKind.SEQUENCE, 0, 1, 1, 0),
-                            a.live(batchId, IndexKind.SEQUENCE, FAR, FAR + 1, 2, 0) }) {
+                    for (int status : new int[]{a.live(batchId, IndexKind.SEQUENCE, 0, 1, 1, 0),
+                            a.live(batchId, IndexKind.SEQUENCE, FAR, FAR + 1, 2, 0)}) {
                         (status == 200 ? accepted : status >= 400 && status < 500 ? refused : other)
                                 .incrementAndGet();
                     }
@@ -215,7 +215,7 @@ class FarOffWindowsIT {
         } finally {
             pool.shutdownNow();
         }
-        return new int[] { accepted.get(), refused.get(), other.get() };
+        return new int[]{accepted.get(), refused.get(), other.get()};
     }
 
     /** A stand-in for the devices' method endpoint: records each request and accepts it (202). */
@@ -236,7 +236,7 @@ class FarOffWindowsIT {
     }
 
     private long scans(CloudClient api) throws IOException, InterruptedException {
-        return (long) PrometheusText.sum(api.metrics(), "backfill_scan_duration_seconds_count", null);
+        return (long) PrometheusText.sum(api.metrics(), "backfill_scan_duration_seconds_count", "");
     }
 
     private JsonNode get(CloudClient api, String path) throws IOException, InterruptedException {
