@@ -187,5 +187,16 @@ public interface RelayConfig {
         /** Span of one history read of a sequence-indexed stream. */
         @WithDefault("10000")
         long chunkSequenceSpan();
+
+        /**
+         * Widest window a backfill call may ask for on a time-indexed stream; wider ones are answered 400. Matches
+         * the cloud's {@code backfill.auto-request-max-span}.
+         */
+        @WithDefault("7d")
+        Duration maxWindow();
+
+        /** Widest window a backfill call may ask for on a sequence-indexed stream, in sequence numbers. */
+        @WithDefault("10000000")
+        long maxSequenceWindow();
     }
 }
