@@ -43,6 +43,7 @@ public class Sender implements AutoCloseable {
     private final RelayMetrics metrics;
 
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<String> rejectionsLogged = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ExecutorService workers;
@@ -185,8 +186,7 @@ public class Sender implements AutoCloseable {
                     succeeded();
                 }
                 case REJECTED -> {
-                    Log.errorf("Upstream refused %s %s for good (%s); dropping it", p.batchId(), p.window().toString(p
-                            .indexKind()), result.detail());
+                    rejected(p, result);
                     buffer.reject(m.id(), "rejected");
                     succeeded();
                 }
@@ -197,6 +197,22 @@ public class Sender implements AutoCloseable {
         } finally {
             inFlight.remove(m.id());
             wake();
+        }
+    }
+
+    /** Counts a rejection by its reason; logs the first of each stream and reason, so a flood stays one line. */
+    private void rejected(MessageProperties p, Transport.Result result) {
+        metrics.rejected(result.reason());
+        String key = p.batchId() + "|" + result.reason();
+        if (rejectionsLogged.size() < 10_000 && rejectionsLogged.add(key)) {
+            Log.errorf("Upstream refused %s %s for good (%s); dropping it and counting further ones of this stream"
+                    + " and reason in relay_messages_rejected_total{reason=\"%s\"} without logging them", p.batchId(),
+                    p
+                            .window().toString(p.indexKind()),
+                    result.detail(), result.reason());
+        } else {
+            Log.debugf("Upstream refused %s %s for good (%s)", p.batchId(), p.window().toString(p.indexKind()), result
+                    .detail());
         }
     }
 
