@@ -221,6 +221,10 @@ public class EdgeRelay {
         return ingest;
     }
 
+    public BackfillWorker backfillWorker() {
+        return backfillWorker;
+    }
+
     public RelayMetrics metrics() {
         return metrics;
     }

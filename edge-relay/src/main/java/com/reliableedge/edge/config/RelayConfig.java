@@ -44,6 +44,8 @@ public interface RelayConfig {
 
     Backfill backfill();
 
+    Health health();
+
     interface Source {
         /** {@code simulator} (the only adapter shipped so far). */
         @WithDefault("simulator")
@@ -198,5 +200,14 @@ public interface RelayConfig {
         /** Widest window a backfill call may ask for on a sequence-indexed stream, in sequence numbers. */
         @WithDefault("10000000")
         long maxSequenceWindow();
+    }
+
+    interface Health {
+        /**
+         * Liveness turns DOWN when a loop (ingest, sender, a send in flight) is overdue by more than this, or its
+         * thread died.
+         */
+        @WithDefault("2m")
+        Duration stallAfter();
     }
 }
