@@ -46,6 +46,8 @@ public interface RelayConfig {
 
     Health health();
 
+    HttpServer http();
+
     interface Source {
         /** {@code simulator} (the only adapter shipped so far). */
         @WithDefault("simulator")
@@ -209,5 +211,15 @@ public interface RelayConfig {
          */
         @WithDefault("2m")
         Duration stallAfter();
+    }
+
+    /** The relay's own HTTP server (the method endpoint, health, metrics). */
+    interface HttpServer {
+        /**
+         * A request not answered within this of its headers has its connection closed (slow clients); see also
+         * {@code quarkus.http.idle-timeout} in application.properties.
+         */
+        @WithDefault("15s")
+        Duration requestTimeout();
     }
 }
