@@ -23,9 +23,13 @@ public final class Progress {
      * One loop's heartbeat.
      *
      * @param alive whether its thread still runs
-     * @param dueNanos when it is due back, on the monotonic clock; {@code Long.MAX_VALUE} when it owes nothing
+     * @param dueNanos when it is due back, on the monotonic clock; empty when it owes nothing
      */
-    public record Beat(String loop, boolean alive, long dueNanos) {
+    public record Beat(String loop, boolean alive, OptionalLong dueNanos) {
+
+        public Beat(String loop, boolean alive, long dueNanos) {
+            this(loop, alive, OptionalLong.of(dueNanos));
+        }
     }
 
     /** What stops progress at {@code nowNanos}: each loop that is dead or overdue by more than {@code graceNanos}. */
@@ -34,8 +38,8 @@ public final class Progress {
         for (Beat b : beats) {
             if (!b.alive()) {
                 out.add(b.loop() + " is dead");
-            } else if (b.dueNanos() != Long.MAX_VALUE && nowNanos - b.dueNanos() > graceNanos) {
-                out.add(b.loop() + " is " + (nowNanos - b.dueNanos()) / 1_000_000 + " ms overdue");
+            } else if (b.dueNanos().isPresent() && nowNanos - b.dueNanos().getAsLong() > graceNanos) {
+                out.add(b.loop() + " is " + (nowNanos - b.dueNanos().getAsLong()) / 1_000_000 + " ms overdue");
             }
         }
         return out;
@@ -53,11 +57,14 @@ public final class Progress {
         if (sender != null) {
             beats.add(new Beat("sender", sender.alive(), sender.nextPassDueNanos()));
             OptionalLong oldest = sender.oldestSendStartNanos();
-            beats.add(
-                    new Beat("send", true, oldest.isPresent() ? oldest.getAsLong() + sendLimitNanos : Long.MAX_VALUE));
+            // Only a send in flight owes an answer.
+            OptionalLong sendDue = oldest.isPresent()
+                    ? OptionalLong.of(oldest.getAsLong() + sendLimitNanos)
+                    : OptionalLong.empty();
+            beats.add(new Beat("send", true, sendDue));
         }
         if (backfill != null) {
-            beats.add(new Beat("backfill", backfill.alive(), Long.MAX_VALUE));
+            beats.add(new Beat("backfill", backfill.alive(), OptionalLong.empty()));
         }
         return beats;
     }
