@@ -236,16 +236,16 @@ public class Sender implements AutoCloseable {
 
     /** Counts a rejection by its reason; logs the first of each stream and reason, so a flood stays one line. */
     private void rejected(MessageProperties p, Transport.Result result) {
-        metrics.rejected(result.reason());
+        String reason = result.reason();
+        metrics.rejected(reason);
         String window = p.window().toString(p.indexKind());
-        if (rejectionsLogged.size() < 10_000 && rejectionsLogged.add(p.batchId() + "|" + result.reason())) {
+        String detail = result.detail();
+        if (rejectionsLogged.size() < 10_000 && rejectionsLogged.add(p.batchId() + "|" + reason)) {
             Log.errorf("Upstream refused %s %s for good (%s); dropping it. Further ones of this stream and reason are"
-                    + " only counted: relay_messages_rejected_total{reason=\"%s\"}", p.batchId(), window,
-                    result
-                            .detail(),
-                    result.reason());
+                    + " only counted: relay_messages_rejected_total{reason=\"%s\"}", p.batchId(), window, detail,
+                    reason);
         } else {
-            Log.debugf("Upstream refused %s %s for good (%s)", p.batchId(), window, result.detail());
+            Log.debugf("Upstream refused %s %s for good (%s)", p.batchId(), window, detail);
         }
     }
 
