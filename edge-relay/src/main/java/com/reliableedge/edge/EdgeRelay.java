@@ -95,11 +95,14 @@ public class EdgeRelay {
                         .sender().maxMessagesPerSecond().orElse(0), config.sender().maxBytesPerSecond().orElse(0),
                         clock),
                 wallClock, clock, metrics);
+        RelayConfig.Backfill b = config.backfill();
         backfill = new BackfillService(buffer, source, deviceId, encoder, this::limits, kind -> kind == IndexKind.TIME
-                ? config.backfill().chunkSpan().toMillis()
-                : config.backfill().chunkSequenceSpan(), config.source()
-                        .maxEventsPerPoll(),
-                config.backfill().maxActiveJobs(), wallClock, metrics);
+                ? b.chunkSpan().toMillis()
+                : b.chunkSequenceSpan(),
+                kind -> kind == IndexKind.TIME
+                        ? b.maxWindow().toMillis()
+                        : b.maxSequenceWindow(),
+                config.source().maxEventsPerPoll(), b.maxActiveJobs(), wallClock, metrics);
         backfillWorker = new BackfillWorker(backfill, sender::wake);
         ingest = new IngestLoop(source, buffer, this::limits, encoder, config.source().maxEventsPerPoll(), config
                 .source().pollInterval(), wallClock, clock, metrics, () -> {
@@ -216,6 +219,10 @@ public class EdgeRelay {
 
     public IngestLoop ingest() {
         return ingest;
+    }
+
+    public BackfillWorker backfillWorker() {
+        return backfillWorker;
     }
 
     public RelayMetrics metrics() {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -43,6 +44,9 @@ public class IngestLoop implements AutoCloseable {
     private final Runnable onSealed;
     private final List<StreamAggregator> aggregators = new ArrayList<>();
     private ScheduledExecutorService executor;
+    private volatile ScheduledFuture<?> ticking;
+    /** When the next pass is due (monotonic), for liveness. */
+    private volatile long dueNanos;
     private volatile boolean refusing;
     private volatile boolean opened;
 
@@ -59,6 +63,18 @@ public class IngestLoop implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.onSealed = onSealed;
+        this.dueNanos = clock.nanos() + pollInterval.toNanos();
+    }
+
+    /** When the loop will start its next pass, on the monotonic clock; past that it is not progressing. */
+    public long nextPassDueNanos() {
+        return dueNanos;
+    }
+
+    /** Whether the loop still runs: an error that escaped a pass ends a scheduled task for good. */
+    public boolean alive() {
+        ScheduledFuture<?> t = ticking;
+        return t == null || !t.isDone() || executor.isShutdown();
     }
 
     /** Starts polling; each stream's cursor is restored from the buffer on the first tick that can read it. */
@@ -68,7 +84,7 @@ public class IngestLoop implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        executor.scheduleWithFixedDelay(this::tickSafely, 0, pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+        ticking = executor.scheduleWithFixedDelay(this::tickSafely, 0, pollInterval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -108,6 +124,7 @@ public class IngestLoop implements AutoCloseable {
 
     /** One pass over every stream. */
     public void tick() {
+        dueNanos = clock.nanos() + pollInterval.toNanos();
         if (!opened) {
             try {
                 open();

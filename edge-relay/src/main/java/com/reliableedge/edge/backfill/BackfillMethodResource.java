@@ -35,7 +35,8 @@ public class BackfillMethodResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response backfill(@HeaderParam("Authorization") String authorization, byte[] payload) {
+    public Response backfill(@HeaderParam("Authorization") String authorization,
+            @HeaderParam("Content-Type") String contentType, byte[] payload) {
         ConnectionString device = relay.connection();
         SasToken.Verdict verdict;
         try {
@@ -50,6 +51,13 @@ public class BackfillMethodResource {
             return Response.status(Response.Status.UNAUTHORIZED).entity(new BackfillResponse(null,
                     BackfillResponse.Result.REJECTED, "not signed for this device: " + verdict).toJson()).build();
         }
+        String charset = charset(contentType);
+        if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+            // Only the charset's name is shown, and only when it is short and plain.
+            String shown = charset.length() <= 40 && charset.matches("[A-Za-z0-9._:-]+") ? "'" + charset + "' " : "";
+            return Response.status(415).entity(new BackfillResponse(null, BackfillResponse.Result.REJECTED,
+                    "Content-Type charset " + shown + "is not supported: the payload is UTF-8").toJson()).build();
+        }
         BackfillService service = relay.backfill();
         if (service == null) {
             // Still starting: the store is not open yet.
@@ -63,5 +71,25 @@ public class BackfillMethodResource {
             Log.infof("Backfill call answered %d: %s", answer.status(), answer.message());
         }
         return Response.status(answer.status()).entity(answer.toJson()).build();
+    }
+
+    /** The {@code charset} parameter of a Content-Type header (unquoted), or {@code null} when there is none. */
+    static String charset(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        String[] parts = contentType.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            String part = parts[i].trim();
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+                String value = part.substring(eq + 1).trim();
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                return value;
+            }
+        }
+        return null;
     }
 }

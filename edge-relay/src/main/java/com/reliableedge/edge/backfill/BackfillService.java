@@ -61,6 +61,7 @@ public class BackfillService {
     private final BatchEncoder encoder;
     private final Function<StreamInfo, SealLimits> limits;
     private final Function<IndexKind, Long> chunkSpan;
+    private final Function<IndexKind, Long> maxWindow;
     private final int maxEventsPerRead;
     private final int maxActiveJobs;
     private final Clock clock;
@@ -68,14 +69,16 @@ public class BackfillService {
     private final AtomicLong finished = new AtomicLong();
 
     public BackfillService(BatchBuffer buffer, SourceAdapter source, String deviceId, BatchEncoder encoder,
-            Function<StreamInfo, SealLimits> limits, Function<IndexKind, Long> chunkSpan, int maxEventsPerRead,
-            int maxActiveJobs, Clock clock, RelayMetrics metrics) {
+            Function<StreamInfo, SealLimits> limits, Function<IndexKind, Long> chunkSpan,
+            Function<IndexKind, Long> maxWindow, int maxEventsPerRead, int maxActiveJobs, Clock clock,
+            RelayMetrics metrics) {
         this.buffer = buffer;
         this.source = source;
         this.deviceId = deviceId;
         this.encoder = encoder;
         this.limits = limits;
         this.chunkSpan = chunkSpan;
+        this.maxWindow = maxWindow;
         this.maxEventsPerRead = maxEventsPerRead;
         this.maxActiveJobs = maxActiveJobs;
         this.clock = clock;
@@ -119,6 +122,10 @@ public class BackfillService {
             } catch (ProtocolException e) {
                 return new BackfillResponse(id, BackfillResponse.Result.REJECTED, e.getMessage());
             }
+            String tooWide = tooWide(request, window, stream.get().kind());
+            if (tooWide != null) {
+                return new BackfillResponse(id, BackfillResponse.Result.REJECTED, tooWide);
+            }
             if (buffer.unfinishedJobs().size() >= maxActiveJobs) {
                 return new BackfillResponse(id, BackfillResponse.Result.BUSY, "too many backfill requests in flight");
             }
@@ -130,6 +137,34 @@ public class BackfillService {
             Log.warnf("Cannot record backfill %s: %s", id, e.getMessage());
             return new BackfillResponse(id, BackfillResponse.Result.BUSY, "cannot record the request right now");
         }
+    }
+
+    /**
+     * Why {@code window} is wider than {@code relay.backfill.max-window} allows, or {@code null}: the limit bounds
+     * the work one request can cause, however far apart its ends are.
+     */
+    private String tooWide(BackfillRequest request, Window window, IndexKind kind) {
+        long max = maxWindow.apply(kind);
+        if (ChunkPlanner.width(window.start(), window.end()) <= max) {
+            return null;
+        }
+        String limit = kind == IndexKind.TIME
+                ? brief(max) + " (relay.backfill.max-window)"
+                : max + " sequence numbers (relay.backfill.max-sequence-window)";
+        return Window.END_FIELD + " '" + request.endWindow() + "' lies more than " + limit + " after "
+                + Window.START_FIELD + " '" + request.startWindow() + "': ask for a narrower window";
+    }
+
+    /** {@code 7d}, {@code 90m}, {@code 1500ms}: the largest whole unit. */
+    static String brief(long millis) {
+        long[] units = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+        String[] names = {"d", "h", "m", "s"};
+        for (int i = 0; i < units.length; i++) {
+            if (millis % units[i] == 0) {
+                return millis / units[i] + names[i];
+            }
+        }
+        return millis + "ms";
     }
 
     /** Does one piece of work: finishes a served job or serves one chunk; {@code false} when there was none. */
@@ -157,51 +192,57 @@ public class BackfillService {
         long end = job.window().end();
         StreamCursor cursor = buffer.cursors().get(job.streamId());
         long liveCursor = cursor == null ? Long.MIN_VALUE : cursor.cursor();
+        Optional<StoredMessage> held = p >= Math.min(end, liveCursor)
+                ? Optional.empty()
+                : buffer.heldBatchCovering(job.streamId(), p).filter(m -> !job.requestId().equals(m.properties()
+                        .backfillRequestId()));
+        OptionalLong heldEnd = held.map(m -> OptionalLong.of(m.properties().window().end())).orElse(OptionalLong
+                .empty());
+        OptionalLong nextHeld = held.isPresent() || p >= Math.min(end, liveCursor)
+                ? OptionalLong.empty()
+                : buffer.nextHeldStart(job.streamId(), p);
         List<SealedMessage> batches = new ArrayList<>();
         List<Segment> segments = new ArrayList<>();
         long progress;
-        if (p >= liveCursor) {
-            // The live side has not sealed this far: nothing here is vouched for yet.
-            segments.add(new Segment(new Window(p, end), BackfillStatus.Outcome.FAILED, PAST_LIVE_CURSOR));
-            progress = end;
+        ChunkPlanner.Step step = ChunkPlanner.next(p, end, liveCursor, heldEnd, nextHeld, chunkSpan.apply(job
+                .kind()));
+        if (step instanceof ChunkPlanner.PastLiveCursor past) {
+            segments.add(new Segment(past.window(), BackfillStatus.Outcome.FAILED, PAST_LIVE_CURSOR));
+            progress = past.window().end();
+        } else if (step instanceof ChunkPlanner.FromHeld fromHeld) {
+            Window w = fromHeld.window();
+            serveEvents(job, stream, heldEvents(held.orElseThrow(), w.start(), w.end()), w.start(), w.end(),
+                    batches, segments);
+            progress = w.end();
         } else {
-            long limit = Math.min(end, liveCursor);
-            Optional<StoredMessage> held = buffer.heldBatchCovering(job.streamId(), p).filter(m -> !job.requestId()
-                    .equals(m.properties().backfillRequestId()));
-            if (held.isPresent()) {
-                progress = Math.min(held.get().properties().window().end(), limit);
-                serveEvents(job, stream, heldEvents(held.get(), p, progress), p, progress, batches, segments);
-            } else {
-                long chunkEnd = Math.min(limit, saturatedAdd(p, chunkSpan.apply(job.kind())));
-                OptionalLong nextHeld = buffer.nextHeldStart(job.streamId(), p);
-                if (nextHeld.isPresent()) {
-                    chunkEnd = Math.min(chunkEnd, nextHeld.getAsLong());
-                }
-                HistoryRead read;
-                try {
-                    read = source.read(job.streamId(), new Window(p, chunkEnd), maxEventsPerRead);
-                } catch (RuntimeException e) {
-                    // Transient as far as we know: the part is reported failed, and the cloud may ask again.
-                    Log.warnf("History read of %s %s failed: %s", job.streamId(), new Window(p, chunkEnd).toString(job
-                            .kind()), e.toString());
-                    segments.add(new Segment(new Window(p, chunkEnd), BackfillStatus.Outcome.FAILED, SOURCE_ERROR));
-                    buffer.sealBackfill(job.requestId(), batches, segments, chunkEnd, clock.millis());
-                    return;
-                }
-                long servedFrom = p;
-                if (read.availableFrom() > p) {
-                    long unavailableTo = Math.min(read.availableFrom(), chunkEnd);
-                    segments.add(new Segment(new Window(p, unavailableTo), BackfillStatus.Outcome.UNAVAILABLE,
-                            HORIZON));
-                    servedFrom = unavailableTo;
-                }
-                progress = Math.max(servedFrom, Math.min(read.readTo(), chunkEnd));
-                if (servedFrom < progress) {
-                    long from = servedFrom;
-                    List<SourceEvent> events = read.events().stream().filter(e -> e.index() >= from).toList();
-                    serveEvents(job, stream, events, servedFrom, progress, batches, segments);
-                }
+            Window chunk = step.window();
+            HistoryRead read;
+            try {
+                read = source.read(job.streamId(), chunk, maxEventsPerRead);
+            } catch (RuntimeException e) {
+                // Transient as far as we know: the part is reported failed, and the cloud may ask again.
+                Log.warnf("History read of %s %s failed: %s", job.streamId(), chunk.toString(job.kind()), e
+                        .toString());
+                segments.add(new Segment(chunk, BackfillStatus.Outcome.FAILED, SOURCE_ERROR));
+                buffer.sealBackfill(job.requestId(), batches, segments, chunk.end(), clock.millis());
+                return;
             }
+            ChunkPlanner.AfterRead covered = ChunkPlanner.afterRead(chunk, read.availableFrom(), read.readTo(),
+                    Math.min(end, liveCursor), nextHeld);
+            if (covered.unavailable() != null) {
+                segments.add(new Segment(covered.unavailable(), BackfillStatus.Outcome.UNAVAILABLE, HORIZON));
+            }
+            if (covered.served() != null) {
+                long from = covered.served().start();
+                List<SourceEvent> events = read.events().stream().filter(e -> e.index() >= from).toList();
+                serveEvents(job, stream, events, from, covered.served().end(), batches, segments);
+            }
+            if (covered.failed() != null) {
+                Log.warnf("History read of %s %s read nothing: failing the chunk", job.streamId(), chunk.toString(
+                        job.kind()));
+                segments.add(new Segment(covered.failed(), BackfillStatus.Outcome.FAILED, SOURCE_ERROR));
+            }
+            progress = covered.progress();
         }
         buffer.sealBackfill(job.requestId(), batches, segments, progress, clock.millis());
         metrics.sealed("backfill", batches.size());
@@ -270,10 +311,5 @@ public class BackfillService {
             out.add(s);
         }
         return out;
-    }
-
-    private static long saturatedAdd(long a, long b) {
-        long r = a + b;
-        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 }

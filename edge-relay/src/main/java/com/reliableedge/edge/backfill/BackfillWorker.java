@@ -30,6 +30,11 @@ public class BackfillWorker implements AutoCloseable {
         thread.start();
     }
 
+    /** Whether the worker thread runs (or has not started yet, or was closed): an escaped error ends it. */
+    public boolean alive() {
+        return !running || thread.getState() == Thread.State.NEW || thread.isAlive();
+    }
+
     /** A job was accepted or a batch acknowledged: look now. */
     public void wake() {
         lock.lock();

@@ -44,6 +44,10 @@ public interface RelayConfig {
 
     Backfill backfill();
 
+    Health health();
+
+    HttpServer http();
+
     interface Source {
         /** {@code simulator} (the only adapter shipped so far). */
         @WithDefault("simulator")
@@ -187,5 +191,35 @@ public interface RelayConfig {
         /** Span of one history read of a sequence-indexed stream. */
         @WithDefault("10000")
         long chunkSequenceSpan();
+
+        /**
+         * Widest window a backfill call may ask for on a time-indexed stream; wider ones are answered 400. Matches
+         * the cloud's {@code backfill.auto-request-max-span}.
+         */
+        @WithDefault("7d")
+        Duration maxWindow();
+
+        /** Widest window a backfill call may ask for on a sequence-indexed stream, in sequence numbers. */
+        @WithDefault("10000000")
+        long maxSequenceWindow();
+    }
+
+    interface Health {
+        /**
+         * Liveness turns DOWN when a loop (ingest, sender, a send in flight) is overdue by more than this, or its
+         * thread died.
+         */
+        @WithDefault("2m")
+        Duration stallAfter();
+    }
+
+    /** The relay's own HTTP server (the method endpoint, health, metrics). */
+    interface HttpServer {
+        /**
+         * A request not answered within this of its headers has its connection closed (slow clients); see also
+         * {@code quarkus.http.idle-timeout} in application.properties.
+         */
+        @WithDefault("15s")
+        Duration requestTimeout();
     }
 }

@@ -1,18 +1,51 @@
 package com.reliableedge.edge.health;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
-/** Says the process is up; readiness checks for real dependencies sit beside it. */
+import com.reliableedge.edge.EdgeRelay;
+import com.reliableedge.edge.config.MonotonicClock;
+import com.reliableedge.edge.config.RelayConfig;
+
+/**
+ * Live while the relay can make progress ({@link Progress}): the ingest loop, the sender and the backfill worker
+ * run, and none is overdue by more than {@code relay.health.stall-after}. Down means a restart is the remedy; an
+ * upstream outage or a full store is not that (readiness reports those).
+ */
 @Liveness
 @ApplicationScoped
 public class EdgeRelayLivenessCheck implements HealthCheck {
 
+    private final EdgeRelay relay;
+    private final MonotonicClock clock;
+    private final long graceNanos;
+    private final long sendLimitNanos;
+
+    public EdgeRelayLivenessCheck(EdgeRelay relay, MonotonicClock clock, RelayConfig config) {
+        this.relay = relay;
+        this.clock = clock;
+        this.graceNanos = config.health().stallAfter().toNanos();
+        // A send is bounded by the transport's connect and request timeouts.
+        this.sendLimitNanos = 2 * config.upstream().http().timeout().toNanos();
+    }
+
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.up("edge-relay");
+        return check(clock.nanos(), graceNanos, Progress.beats(relay.ingest(), relay.sender(), relay
+                .backfillWorker(), sendLimitNanos));
+    }
+
+    static HealthCheckResponse check(long nowNanos, long graceNanos, List<Progress.Beat> beats) {
+        List<String> stalled = Progress.stalled(nowNanos, graceNanos, beats);
+        var response = HealthCheckResponse.named("edge-relay").status(stalled.isEmpty());
+        if (!stalled.isEmpty()) {
+            response.withData("stalled", String.join("; ", stalled));
+        }
+        return response.build();
     }
 }

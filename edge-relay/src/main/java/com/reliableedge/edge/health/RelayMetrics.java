@@ -22,6 +22,7 @@ public class RelayMetrics implements DropListener {
     private final MeterRegistry registry;
     private final Map<String, Counter> sealed = new ConcurrentHashMap<>();
     private final Map<String, Counter> drops = new ConcurrentHashMap<>();
+    private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Counter eventsRead;
     private final Counter sent;
     private final Counter acked;
@@ -74,6 +75,19 @@ public class RelayMetrics implements DropListener {
         }
     }
 
+    /** Most distinct rejection reasons counted apart; further ones are counted as {@code other}. */
+    static final int MAX_REJECTION_REASONS = 32;
+
+    /** A message the upstream refused for good (it is dropped, and also counted as a {@code rejected} drop). */
+    public void rejected(String reason) {
+        String r = reason == null || reason.isBlank() ? "unspecified" : reason;
+        if (!rejected.containsKey(r) && rejected.size() >= MAX_REJECTION_REASONS) {
+            r = "other";
+        }
+        rejected.computeIfAbsent(r, x -> Counter.builder("relay.messages.rejected").tag("reason", x).description(
+                "Messages the upstream refused for good, by the reason it gave").register(registry)).increment();
+    }
+
     public void sent() {
         sent.increment();
     }
@@ -98,7 +112,13 @@ public class RelayMetrics implements DropListener {
     @Override
     public void dropped(String reason, String streamId, Window window) {
         dropCounter(reason).increment();
-        Log.warnf("Dropped a message of %s %s: %s", streamId, window == null ? "(window unknown)" : window, reason);
+        if ("rejected".equals(reason)) {
+            // The sender logs rejections, once per stream and reason.
+            Log.debugf("Dropped a message of %s %s: %s", streamId, window, reason);
+        } else {
+            Log.warnf("Dropped a message of %s %s: %s", streamId, window == null ? "(window unknown)" : window,
+                    reason);
+        }
     }
 
     public void buffer(long messages, long bytes, double oldestAge) {

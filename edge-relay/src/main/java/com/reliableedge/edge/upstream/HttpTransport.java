@@ -7,15 +7,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.reliableedge.protocol.ProtocolException;
 import com.reliableedge.protocol.auth.ConnectionString;
 import com.reliableedge.protocol.auth.SasToken;
 import com.reliableedge.protocol.binding.HttpHeaderCodec;
 import com.reliableedge.protocol.message.Envelope;
+import com.reliableedge.protocol.method.MethodJson;
 
 /**
  * The HTTP binding: {@code POST {url}/api/v1/devices/{deviceId}/messages} with the message body, the
@@ -82,7 +86,7 @@ public class HttpTransport implements Transport {
                 return new Result(Outcome.ACKED, detail);
             }
             if (status == 400 || status == 413) {
-                return new Result(Outcome.REJECTED, detail);
+                return new Result(Outcome.REJECTED, detail, rejectionReason(status, response.body()));
             }
             return new Result(Outcome.RETRY, detail);
         } catch (IOException e) {
@@ -105,6 +109,28 @@ public class HttpTransport implements Transport {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Why the cloud refused a message, as a label safe to count by: the {@code field} its error body names (the
+     * cloud answers {@code {"error", "field", "value"}}) when it looks like a field name, else {@code tooLarge} for
+     * 413 and {@code malformed} for 400.
+     */
+    static String rejectionReason(int status, String body) {
+        String fallback = status == 413 ? "tooLarge" : "malformed";
+        if (body == null || body.isEmpty() || body.length() > 16 * 1024) {
+            return fallback;
+        }
+        try {
+            JsonNode field = MethodJson.readObject("body", body.getBytes(StandardCharsets.UTF_8), 16 * 1024).get(
+                    "field");
+            if (field != null && field.isTextual() && field.textValue().matches("[A-Za-z0-9._-]{1,64}")) {
+                return field.textValue();
+            }
+        } catch (ProtocolException e) {
+            // Not the cloud's JSON error: count it under the status.
+        }
+        return fallback;
     }
 
     private static String abbreviate(String s) {

@@ -3,6 +3,7 @@ package com.reliableedge.edge.upstream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +44,11 @@ public class Sender implements AutoCloseable {
     private final RelayMetrics metrics;
 
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<String> rejectionsLogged = ConcurrentHashMap.newKeySet();
+    /** When each send in flight started (monotonic), for liveness. */
+    private final Map<Long, Long> sendStarted = new ConcurrentHashMap<>();
+    /** When the dispatcher is due back for its next pass (monotonic), for liveness. */
+    private volatile long dueNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ExecutorService workers;
@@ -71,6 +77,7 @@ public class Sender implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.dueNanos = clock.nanos() + PASS_NANOS;
         this.dispatcher = new Thread(this::run, "relay-sender");
         this.dispatcher.setDaemon(true);
     }
@@ -99,8 +106,31 @@ public class Sender implements AutoCloseable {
         return inFlight.size();
     }
 
+    /** Time a pass itself may take before the dispatcher counts as overdue. */
+    private static final long PASS_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** When the dispatcher will be back for its next pass, on the monotonic clock; past that it is not progressing. */
+    public long nextPassDueNanos() {
+        return dueNanos;
+    }
+
+    /** Whether the dispatcher thread runs (or has not started yet, or was closed). */
+    public boolean alive() {
+        return !running || dispatcher.getState() == Thread.State.NEW || dispatcher.isAlive();
+    }
+
+    /** When the oldest send in flight started, on the monotonic clock. */
+    public OptionalLong oldestSendStartNanos() {
+        return sendStarted.values().stream().mapToLong(Long::longValue).min();
+    }
+
+    private void due(long waitNanos) {
+        dueNanos = clock.nanos() + Math.max(0, waitNanos) + PASS_NANOS;
+    }
+
     private void run() {
         while (running) {
+            due(0);
             try {
                 dispatchOnce();
             } catch (BufferException e) {
@@ -118,11 +148,13 @@ public class Sender implements AutoCloseable {
         lock.lock();
         try {
             if (paused && now - pausedUntil < 0) {
+                due(pausedUntil - now);
                 changed.awaitNanos(pausedUntil - now);
                 return;
             }
             paused = false;
             if (inFlight.size() >= maxInFlight) {
+                due(TimeUnit.MILLISECONDS.toNanos(200));
                 changed.await(200, TimeUnit.MILLISECONDS);
                 return;
             }
@@ -147,6 +179,7 @@ public class Sender implements AutoCloseable {
                 return;
             }
             budget.take(m.body().length);
+            sendStarted.put(m.id(), clock.nanos());
             inFlight.add(m.id());
             workers.execute(() -> send(m));
         }
@@ -156,6 +189,7 @@ public class Sender implements AutoCloseable {
         lock.lock();
         try {
             if (!wakeRequested && running) {
+                due(nanos);
                 changed.awaitNanos(nanos);
             }
             wakeRequested = false;
@@ -185,8 +219,7 @@ public class Sender implements AutoCloseable {
                     succeeded();
                 }
                 case REJECTED -> {
-                    Log.errorf("Upstream refused %s %s for good (%s); dropping it", p.batchId(), p.window().toString(p
-                            .indexKind()), result.detail());
+                    rejected(p, result);
                     buffer.reject(m.id(), "rejected");
                     succeeded();
                 }
@@ -196,7 +229,23 @@ public class Sender implements AutoCloseable {
             failed(m.properties(), e.toString());
         } finally {
             inFlight.remove(m.id());
+            sendStarted.remove(m.id());
             wake();
+        }
+    }
+
+    /** Counts a rejection by its reason; logs the first of each stream and reason, so a flood stays one line. */
+    private void rejected(MessageProperties p, Transport.Result result) {
+        String reason = result.reason();
+        metrics.rejected(reason);
+        String window = p.window().toString(p.indexKind());
+        String detail = result.detail();
+        if (rejectionsLogged.size() < 10_000 && rejectionsLogged.add(p.batchId() + "|" + reason)) {
+            Log.errorf("Upstream refused %s %s for good (%s); dropping it. Further ones of this stream and reason are"
+                    + " only counted: relay_messages_rejected_total{reason=\"%s\"}", p.batchId(), window, detail,
+                    reason);
+        } else {
+            Log.debugf("Upstream refused %s %s for good (%s)", p.batchId(), window, detail);
         }
     }
 

@@ -17,8 +17,17 @@ public interface Transport extends AutoCloseable {
         ACKED, REJECTED, RETRY
     }
 
-    /** The outcome and, for logs, what the receiver said. */
-    record Result(Outcome outcome, String detail) {
+    /**
+     * The outcome and, for logs, what the receiver said.
+     *
+     * @param reason for {@link Outcome#REJECTED}: a short label of why (the field the receiver named, or
+     *        {@code tooLarge}, {@code malformed}), by which rejections are counted; {@code null} otherwise
+     */
+    record Result(Outcome outcome, String detail, String reason) {
+
+        public Result(Outcome outcome, String detail) {
+            this(outcome, detail, null);
+        }
     }
 
     Result send(Envelope envelope, byte[] body);

@@ -2,6 +2,7 @@ package com.reliableedge.edge.backfill;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,15 @@ class BackfillMethodResourceTest {
     }
 
     private ValidatableResponse call(String authorization, byte[] body) {
-        var request = given().contentType("application/json").body(body);
+        return call(authorization, "application/json", body);
+    }
+
+    private ValidatableResponse call(String authorization, String contentType, byte[] body) {
+        var request = given()
+                .config(io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig
+                        .encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false)))
+                .contentType(contentType)
+                .body(body);
         if (authorization != null) {
             request = request.header("Authorization", authorization);
         }
@@ -106,6 +115,64 @@ class BackfillMethodResourceTest {
         call(SasToken.sign(otherDevice, Instant.now(), Duration.ofMinutes(5)), validRequest(id)).statusCode(401);
         call(SasToken.sign(relay.connection(), Instant.now().minusSeconds(3600), Duration.ofMinutes(5)), validRequest(
                 id)).statusCode(401);
+        assertThat(relay.buffer().job(id)).isEmpty();
+        assertThat(jobs()).isEqualTo(before);
+    }
+
+    private static byte[] withPrefix(byte[] prefix, byte[] body) {
+        byte[] out = java.util.Arrays.copyOf(prefix, prefix.length + body.length);
+        System.arraycopy(body, 0, out, prefix.length, body.length);
+        return out;
+    }
+
+    @Test
+    void onlyUtf8IsReadAndAnotherCharsetIs415() {
+        int before = jobs();
+        String id = "enc-" + UUID.randomUUID();
+        String json = new String(validRequest(id), StandardCharsets.UTF_8);
+        call(auth(), "application/json; charset=latin1", validRequest(id)).statusCode(415).body("result", equalTo(
+                "rejected")).body("message", containsString("charset 'latin1'"));
+        call(auth(), "application/json;charset=\"UTF-16\"", validRequest(id)).statusCode(415);
+        call(auth(), withPrefix(new byte[]{(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, validRequest(id))).statusCode(400)
+                .body("message", containsString("byte-order mark"));
+        call(auth(), json.getBytes(StandardCharsets.UTF_16)).statusCode(400);
+        call(auth(), json.getBytes(StandardCharsets.UTF_16LE)).statusCode(400);
+        call(auth(), json.replace("line-1", "l\u00efne-1").getBytes(StandardCharsets.ISO_8859_1)).statusCode(400)
+                .body("message", containsString("not valid UTF-8"));
+        assertThat(relay.buffer().job(id)).isEmpty();
+        assertThat(jobs()).isEqualTo(before);
+        // A charset of UTF-8, spelled either way and quoted or not, is fine.
+        call(auth(), "application/json; charset=\"utf-8\"", validRequest(id)).statusCode(202);
+        call(auth(), "application/json; Charset=UTF8", validRequest(id)).statusCode(202);
+    }
+
+    @Test
+    void aDuplicateKeyIs400AndErrorsNeverEchoThePayload() {
+        int before = jobs();
+        String id = "dup-" + UUID.randomUUID();
+        String json = new String(validRequest(id), StandardCharsets.UTF_8);
+        String dup = json.substring(0, json.length() - 1) + ",\"batchId\":\"seq-1\"}";
+        call(auth(), dup.getBytes(StandardCharsets.UTF_8)).statusCode(400).body("message", equalTo(
+                "payload names the key 'batchId' twice (line 1)"));
+        String secret = "fragment-" + UUID.randomUUID();
+        for (String bad : new String[]{"{\"requestId\":\"" + secret + "\" x", "[\"" + secret + "\"]",
+                json.replace("\"attempt\":1", "\"attempt\":{\"" + secret + "\":1}")}) {
+            String body = call(auth(), bad.getBytes(StandardCharsets.UTF_8)).statusCode(400).extract().asString();
+            assertThat(body).doesNotContain(secret).doesNotContain("Unexpected").doesNotContain("jackson");
+        }
+        assertThat(relay.buffer().job(id)).isEmpty();
+        assertThat(jobs()).isEqualTo(before);
+    }
+
+    @Test
+    void aWindowWiderThanTheLimitIs400() {
+        int before = jobs();
+        String id = "wide-" + UUID.randomUUID();
+        call(auth(), request(id, relay.deviceId(), "line-1", "0000-01-01T00:00:00.000Z", "9999-12-31T00:00:00.000Z"))
+                .statusCode(400).body("result", equalTo("rejected")).body("message", containsString(
+                        "relay.backfill.max-window"));
+        call(auth(), request(id, relay.deviceId(), "line-1", "1970-01-01T00:00:00.000Z", java.time.Instant.now()
+                .toString().substring(0, 19) + ".000Z")).statusCode(400);
         assertThat(relay.buffer().job(id)).isEmpty();
         assertThat(jobs()).isEqualTo(before);
     }

@@ -50,6 +50,7 @@ class BackfillServicePropertiesTest {
 
     private static final String DEVICE = "site-7";
     private static final long START = 1_790_000_000_000L;
+    private static final long MAX_WINDOW = 10_000_000L;
 
     @Property(tries = 30)
     void aRequestIsTiledExactly(@ForAll long seed) throws Exception {
@@ -87,7 +88,8 @@ class BackfillServicePropertiesTest {
             buffer.sealLive(held, new StreamCursor("seq-1", IndexKind.SEQUENCE, cursor, seq, cursor - 20_000, 0),
                     null, START);
             BackfillService service = new BackfillService(buffer, source, DEVICE, new BatchEncoder(rnd.nextBoolean()),
-                    s -> limits, k -> (long) (100 + rnd.nextInt(5_000)), 50 + rnd.nextInt(2_000), 4, clock,
+                    s -> limits, k -> (long) (100 + rnd.nextInt(5_000)), k -> MAX_WINDOW, 50 + rnd.nextInt(2_000), 4,
+                    clock,
                     new RelayMetrics(new SimpleMeterRegistry()));
             long from = cursor - rnd.nextInt(40_000);
             Window asked = new Window(from, from + 1 + rnd.nextInt(50_000));

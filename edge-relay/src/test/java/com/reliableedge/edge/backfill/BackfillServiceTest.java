@@ -40,6 +40,8 @@ class BackfillServiceTest {
 
     private static final long START = 1_790_000_000_000L;
     private static final String DEVICE = "site-7";
+    private static final long MAX_WINDOW = 7 * 86_400_000L;
+    private static final long MAX_SEQUENCE_WINDOW = 10_000_000L;
 
     @TempDir
     Path dir;
@@ -62,7 +64,8 @@ class BackfillServiceTest {
     private BackfillService service(int maxActiveJobs, long chunkSpan) {
         // Small batches, so that a chunk is cut into several.
         SealLimits limits = new SealLimits(8192, 1000, 30_000, 0, 1);
-        return new BackfillService(buffer, source, DEVICE, new BatchEncoder(true), s -> limits, k -> chunkSpan, 5000,
+        return new BackfillService(buffer, source, DEVICE, new BatchEncoder(true), s -> limits, k -> chunkSpan,
+                k -> k == IndexKind.TIME ? MAX_WINDOW : MAX_SEQUENCE_WINDOW, 5000,
                 maxActiveJobs, clock, new RelayMetrics(new SimpleMeterRegistry()));
     }
 
@@ -184,5 +187,48 @@ class BackfillServiceTest {
         }
         assertThat(at).isEqualTo(START);
         assertThat(sent.stream().mapToInt(m -> m.properties().eventCount()).sum()).isEqualTo(1000);
+    }
+
+    @Test
+    void aWindowWiderThanTheLimitIs400NamingTheFieldAndValueAndRecordsNothing() {
+        BackfillService s = service(4, 60_000);
+        BackfillResponse wide = s.accept(new BackfillRequest("r-wide", DEVICE, "line-1", "0000-01-01T00:00:00.000Z",
+                "9999-12-31T00:00:00.000Z", 1).toJson());
+        assertThat(wide.status()).isEqualTo(400);
+        assertThat(wide.message()).contains("endWindow '9999-12-31T00:00:00.000Z'", "startWindow '0000-01-01",
+                "7d", "relay.backfill.max-window");
+        BackfillResponse since1970 = s.accept(request("r-1970", 0, START));
+        assertThat(since1970.status()).isEqualTo(400);
+        assertThat(s.accept(request("r-over", START - MAX_WINDOW - 1, START)).status()).isEqualTo(400);
+        assertThat(buffer.unfinishedJobs()).isEmpty();
+        assertThat(s.accept(request("r-max", START - MAX_WINDOW, START)).status()).isEqualTo(202);
+
+        BackfillResponse seq = s.accept(BackfillRequest.of("r-seq", DEVICE, "seq-1", IndexKind.SEQUENCE, new Window(
+                Long.MIN_VALUE, Long.MAX_VALUE), 1).toJson());
+        assertThat(seq.status()).isEqualTo(400);
+        assertThat(seq.message()).contains("endWindow '" + Long.MAX_VALUE + "'",
+                "relay.backfill.max-sequence-window");
+        assertThat(s.accept(BackfillRequest.of("r-seq-max", DEVICE, "seq-1", IndexKind.SEQUENCE, new Window(0,
+                MAX_SEQUENCE_WINDOW), 1).toJson()).status()).isEqualTo(202);
+        assertThat(buffer.unfinishedJobs()).extracting(BackfillJob::requestId).containsExactlyInAnyOrder("r-max",
+                "r-seq-max");
+    }
+
+    @Test
+    void aWideWindowBelowTheHorizonIsServedInOneStepNotChunkByChunk() {
+        buffer.sealLive(List.of(), new StreamCursor("line-1", IndexKind.TIME, START, 0, START - 1000, 0), null, START);
+        BackfillService s = service(4, 1_000);
+        // Seven days below a ten-minute horizon: 600,000 one-second chunks if read chunk by chunk.
+        s.accept(request("r-old", START - MAX_WINDOW, START - 700_000));
+        assertThat(s.workOnce()).isTrue();
+        assertThat(buffer.job("r-old").orElseThrow().state()).isEqualTo(BackfillJob.State.SERVED);
+        assertThat(buffer.segments("r-old")).hasSize(1);
+        s.workOnce();
+        ackAll("r-old");
+        assertThat(sent).singleElement().satisfies(m -> {
+            BackfillStatus status = BackfillStatus.fromJson(m.body());
+            assertThat(status.status()).isEqualTo(BackfillStatus.Outcome.UNAVAILABLE);
+            assertThat(status.window(IndexKind.TIME)).isEqualTo(new Window(START - MAX_WINDOW, START - 700_000));
+        });
     }
 }

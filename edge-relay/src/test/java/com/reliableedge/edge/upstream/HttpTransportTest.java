@@ -74,4 +74,23 @@ class HttpTransportTest extends TransportContractTest {
         }
         assertThat(sink.refused()).containsExactly("401 BAD_SIGNATURE");
     }
+
+    @Test
+    void aRefusalIsLabelledByTheFieldTheCloudNamed() {
+        receiverFails(false);
+        try (Transport t = transport()) {
+            Transport.Result r = t.send(envelope(), BODY);
+            assertThat(r.outcome()).isEqualTo(Transport.Outcome.REJECTED);
+            assertThat(r.reason()).isEqualTo("tooLarge");
+        }
+        assertThat(HttpTransport.rejectionReason(400, "{\"error\":\"lies more than 1d ahead\",\"field\":\"endWindow\","
+                + "\"value\":\"9999-01-01T00:00:00.000Z\"}")).isEqualTo("endWindow");
+        assertThat(HttpTransport.rejectionReason(400, "{\"error\":\"x\",\"field\":null,\"value\":null}")).isEqualTo(
+                "malformed");
+        assertThat(HttpTransport.rejectionReason(400, "{\"field\":\"not a name {}\"}")).isEqualTo("malformed");
+        assertThat(HttpTransport.rejectionReason(400, "<html>bad request</html>")).isEqualTo("malformed");
+        assertThat(HttpTransport.rejectionReason(413, "")).isEqualTo("tooLarge");
+        assertThat(HttpTransport.rejectionReason(400, "{\"field\":\"" + "f".repeat(65) + "\"}")).isEqualTo(
+                "malformed");
+    }
 }

@@ -45,6 +45,7 @@ class SenderTest {
         final AtomicInteger concurrent = new AtomicInteger();
         final AtomicInteger maxConcurrent = new AtomicInteger();
         final AtomicInteger failFirst = new AtomicInteger();
+        volatile String rejectFor;
         volatile CountDownLatch gate = new CountDownLatch(0);
 
         @Override
@@ -55,6 +56,9 @@ class SenderTest {
                 gate.await(10, TimeUnit.SECONDS);
                 if (failFirst.getAndDecrement() > 0) {
                     return new Result(Outcome.RETRY, "503");
+                }
+                if (rejectFor != null) {
+                    return new Result(Outcome.REJECTED, "400", rejectFor);
                 }
                 sent.add(envelope);
                 return new Result(Outcome.ACKED, "204");
@@ -167,5 +171,21 @@ class SenderTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> buffer.stats().messages() == 0);
         assertThat(metrics.count("relay.send.failures", null, null)).isEqualTo(4);
         assertThat(sender.lastSendFailed()).isFalse();
+    }
+
+    @Test
+    void aRefusedMessageIsDroppedAndCountedByItsReason() {
+        // The metrics listen to the buffer's drops, as in the relay.
+        buffer = new SqliteBuffer(dir.resolve("relay.db"), "site-7", 1 << 24, metrics);
+        transport.rejectFor = "endWindow";
+        for (int i = 0; i < 5; i++) {
+            buffer.sealLive(List.of(live("s", i * 10, i + 1)), new StreamCursor("s", IndexKind.SEQUENCE, i * 10 + 10, i
+                    + 1, 0, 0), null, System.currentTimeMillis());
+        }
+        start(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> buffer.stats().messages() == 0);
+        assertThat(metrics.count("relay.messages.rejected", "reason", "endWindow")).isEqualTo(5);
+        assertThat(metrics.count("relay.drops", "reason", "rejected")).isEqualTo(5);
+        assertThat(transport.sent).isEmpty();
     }
 }

@@ -1,9 +1,20 @@
 package com.reliableedge.protocol.method;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,7 +48,12 @@ public final class MethodJson {
         }
     }
 
-    /** Reads a JSON object of at most {@code maxBytes}, or throws naming {@code what} (the payload or body). */
+    /**
+     * Reads a JSON object of at most {@code maxBytes}, or throws naming {@code what} (the payload or body). The bytes
+     * must be UTF-8 without a byte-order mark (PROTOCOL.md section 2; no other encoding is guessed), and no object
+     * may name a key twice (a reader that took the first or the last would guess). Errors say what is wrong and
+     * where (line and column), never the parser's own words or pieces of the input.
+     */
     public static JsonNode readObject(String what, byte[] json, int maxBytes) {
         if (json == null || json.length == 0) {
             throw ProtocolException.missing(what);
@@ -45,18 +61,101 @@ public final class MethodJson {
         if (json.length > maxBytes) {
             throw new ProtocolException(what, json.length + " bytes", "is larger than " + maxBytes + " bytes");
         }
+        String text = strictUtf8(what, json);
         JsonNode node;
         try {
-            node = MAPPER.readTree(json);
+            rejectDuplicateKeys(what, text);
+            node = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new ProtocolException(what, preview(json), "is not valid JSON: " + e.getOriginalMessage(), e);
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            throw new ProtocolException(what, null, "is not valid JSON" + where, e);
         } catch (IOException e) {
-            throw new ProtocolException(what, preview(json), "is not valid JSON", e);
+            throw new ProtocolException(what, null, "is not valid JSON", e);
         }
         if (node == null || !node.isObject()) {
-            throw new ProtocolException(what, preview(json), "must be a JSON object");
+            throw new ProtocolException(what, null, "must be a JSON object, not " + kind(node));
         }
         return node;
+    }
+
+    /** The bytes as UTF-8, strictly: a byte-order mark or a malformed sequence throws naming its byte offset. */
+    private static String strictUtf8(String what, byte[] bytes) {
+        if (startsWith(bytes, 0xEF, 0xBB, 0xBF) || startsWith(bytes, 0xFE, 0xFF) || startsWith(bytes, 0xFF, 0xFE)
+                || startsWith(bytes, 0x00, 0x00, 0xFE, 0xFF)) {
+            throw new ProtocolException(what, null, "starts with a byte-order mark: send UTF-8 without one");
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            return decoder.decode(in).toString();
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException(what, null, "is not valid UTF-8 (at byte " + in.position() + ")");
+        }
+    }
+
+    private static boolean startsWith(byte[] bytes, int... prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[i] != (byte) prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Walks the tokens once, keeping each open object's keys; a key seen twice in one object throws naming it. */
+    private static void rejectDuplicateKeys(String what, String text) throws IOException {
+        Deque<Set<String>> open = new ArrayDeque<>();
+        try (JsonParser p = MAPPER.getFactory().createParser(text)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                switch (t) {
+                    case START_OBJECT -> open.push(new HashSet<>());
+                    case START_ARRAY -> open.push(Set.of());
+                    case END_OBJECT, END_ARRAY -> open.pop();
+                    case FIELD_NAME -> {
+                        String key = p.currentName();
+                        if (!open.peek().add(key)) {
+                            throw new ProtocolException(what, null, "names the key " + shown(key) + " twice (line "
+                                    + p.currentLocation().getLineNr() + ")");
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+        }
+    }
+
+    /** A key of the protocol's shape is shown as is; anything else only by its length. */
+    private static String shown(String key) {
+        return key.length() <= 64 && key.matches("[A-Za-z0-9._:-]+")
+                ? "'" + key + "'"
+                : "of " + key.length() + " characters";
+    }
+
+    /** What kind of JSON value {@code node} is, for errors that must not echo it. */
+    private static String kind(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            return "nothing";
+        }
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> "another value";
+        };
+    }
+
+    /** The value as shown in an error: a scalar as it is (the protocol truncates it), a container by its kind. */
+    private static String shownValue(JsonNode value) {
+        return value.isContainerNode() ? kind(value) : value.asText();
     }
 
     /** The string {@code field} of {@code node}; missing, null or not a string throws naming the field. */
@@ -66,7 +165,7 @@ public final class MethodJson {
             throw ProtocolException.missing(field);
         }
         if (!value.isTextual()) {
-            throw new ProtocolException(field, value.toString(), "must be a JSON string");
+            throw new ProtocolException(field, shownValue(value), "must be a JSON string");
         }
         return value.textValue();
     }
@@ -77,7 +176,7 @@ public final class MethodJson {
             return null;
         }
         if (!value.isTextual()) {
-            throw new ProtocolException(field, value.toString(), "must be a JSON string");
+            throw new ProtocolException(field, shownValue(value), "must be a JSON string");
         }
         return value.textValue();
     }
@@ -88,13 +187,8 @@ public final class MethodJson {
             throw ProtocolException.missing(field);
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw new ProtocolException(field, value.toString(), "must be an integer");
+            throw new ProtocolException(field, shownValue(value), "must be an integer");
         }
         return value.intValue();
-    }
-
-    private static String preview(byte[] json) {
-        String s = new String(json, 0, Math.min(json.length, 80), StandardCharsets.UTF_8);
-        return json.length > 80 ? s + "…" : s;
     }
 }

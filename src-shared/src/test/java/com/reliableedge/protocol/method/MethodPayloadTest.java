@@ -33,6 +33,73 @@ class MethodPayloadTest {
         expectError("{\"requestId\":\"r\"} {}", "payload");
     }
 
+    private static final String VALID = "{\"requestId\":\"r\",\"deviceId\":\"d\",\"batchId\":\"b\","
+            + "\"startWindow\":\"1\",\"endWindow\":\"2\",\"attempt\":1}";
+
+    private static ProtocolException errorOf(byte[] payload) {
+        try {
+            BackfillRequest.fromJson(payload);
+        } catch (ProtocolException e) {
+            return e;
+        }
+        throw new AssertionError("accepted");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
+    void onlyUtf8WithoutAByteOrderMarkIsRead() {
+        assertThat(BackfillRequest.fromJson(VALID.getBytes(StandardCharsets.UTF_8)).requestId()).isEqualTo("r");
+        ProtocolException bom = errorOf(concat(new byte[]{(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, VALID.getBytes(
+                StandardCharsets.UTF_8)));
+        assertThat(bom.field()).isEqualTo("payload");
+        assertThat(bom).hasMessageContaining("byte-order mark");
+        // UTF-16 with and without its mark: Jackson would detect and read it; the protocol says UTF-8.
+        assertThat(errorOf(VALID.getBytes(StandardCharsets.UTF_16))).hasMessageContaining("byte-order mark");
+        assertThat(errorOf(VALID.getBytes(StandardCharsets.UTF_16LE)).field()).isEqualTo("payload");
+        assertThat(errorOf(VALID.getBytes(StandardCharsets.UTF_16BE)).field()).isEqualTo("payload");
+        // Latin-1 'é' (0xE9) is not UTF-8.
+        byte[] latin1 = VALID.replace("\"b\"", "\"caf\u00e9\"").getBytes(StandardCharsets.ISO_8859_1);
+        ProtocolException notUtf8 = errorOf(latin1);
+        assertThat(notUtf8).hasMessageContaining("is not valid UTF-8 (at byte " + (VALID.indexOf("\"b\"") + 4) + ")");
+    }
+
+    @Test
+    void aKeyNamedTwiceIsRefusedNamingTheKey() {
+        String dup = VALID.replace("\"attempt\":1}", "\"attempt\":1,\"requestId\":\"other\"}");
+        ProtocolException e = errorOf(dup.getBytes(StandardCharsets.UTF_8));
+        assertThat(e.field()).isEqualTo("payload");
+        assertThat(e).hasMessageContaining("names the key 'requestId' twice");
+        // Inside nested objects too; the same key in sibling objects is fine.
+        assertThat(errorOf(VALID.replace("}", ",\"x\":{\"a\":1,\"a\":2}}").getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("'a' twice");
+        assertThat(BackfillRequest.fromJson(VALID.replace("}", ",\"x\":[{\"a\":1},{\"a\":2}]}").getBytes(
+                StandardCharsets.UTF_8)).requestId()).isEqualTo("r");
+        // A key not of the protocol's shape is not echoed.
+        String odd = "<script>" + "k".repeat(100);
+        String twice = VALID.replace("}", ",\"" + odd + "\":1,\"" + odd + "\":2}");
+        assertThat(errorOf(twice.getBytes(StandardCharsets.UTF_8)).getMessage()).doesNotContain("script").contains(
+                "of 108 characters");
+    }
+
+    @Test
+    void errorsNeverEchoParserInternalsOrPayloadFragments() {
+        String secret = "s3cr3t-fragment";
+        for (String bad : new String[]{"{\"requestId\":\"" + secret + "\" garbage", "[\"" + secret + "\"]",
+                "{\"" + secret + "\":1} trailing", "{\"requestId\":{\"" + secret + "\":1},\"deviceId\":\"d\"}",
+                VALID.replace("\"attempt\":1", "\"attempt\":[\"" + secret + "\"]")}) {
+            ProtocolException e = errorOf(bad.getBytes(StandardCharsets.UTF_8));
+            assertThat(e.getMessage()).as(bad).doesNotContain(secret).doesNotContain("Unexpected").doesNotContain(
+                    "token").doesNotContain("com.fasterxml");
+        }
+        assertThat(errorOf("{\"requestId\": x}".getBytes(StandardCharsets.UTF_8))).hasMessage(
+                "payload is not valid JSON (line 1, column 15)");
+    }
+
     @Test
     void rejectsAnOversizedPayloadBeforeParsingIt() {
         byte[] big = new byte[BackfillRequest.MAX_PAYLOAD_BYTES + 1];
