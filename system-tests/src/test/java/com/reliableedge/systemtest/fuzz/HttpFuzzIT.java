@@ -83,12 +83,13 @@ class HttpFuzzIT {
         int operator;
         int allowed503;
         final Map<Integer, Integer> byStatus = new TreeMap<>();
-        final List<String> failures = new ArrayList<>();
+        /** Distinct failures (by kind of request, path and status) with one example each. */
+        final Map<String, String> failures = new TreeMap<>();
+        int failureCount;
 
-        void fail(String what) {
-            if (failures.size() < 20) {
-                failures.add(what);
-            }
+        void fail(String signature, String example) {
+            failureCount++;
+            failures.putIfAbsent(signature, example);
         }
     }
 
@@ -100,7 +101,10 @@ class HttpFuzzIT {
         System.out.println("HttpFuzzIT seed " + seed + " (rerun with -Dfuzz.seed=" + seed + ")");
         Path work = ROOT.resolve("system-tests/target/system-tests/HttpFuzzIT-" + Instant.now().toString()
                 .replace(':', '-'));
-        system = RelaySystem.start(RelaySystem.Setup.defaults(ROOT, work));
+        // A source keeps limited history, as real ones do: a method call for [0000, 9999) is answered "unavailable"
+        // for the part before the horizon instead of replaying two thousand years of simulator events.
+        system = RelaySystem.start(RelaySystem.Setup.defaults(ROOT, work).withEdgeConfig(Map.of(
+                "relay.source.simulator.history-horizon", "30m")));
         int cloudPort = system.cloud().httpPort();
         ConnectionString fuzz = ConnectionString.parse(system.api().registerDevice(FUZZ_DEVICE, URI.create(
                 "http://127.0.0.1:1")));
@@ -138,8 +142,10 @@ class HttpFuzzIT {
                     default -> validLive(m, fuzz, s);
                 };
                 boolean mutate = m.chance(0.85);
-                RawHttp.Request r = mutate ? m.mutateIngest(valid, fuzz.hostName(), FUZZ_DEVICE, fuzz
-                        .sharedAccessKey()) : valid;
+                RawHttp.Request r = mutate
+                        ? m.mutateIngest(valid, fuzz.hostName(), FUZZ_DEVICE, fuzz
+                                .sharedAccessKey())
+                        : valid;
                 RawHttp.Response answer = exchange(cloudPort, r, "ingest", t, true);
                 t.ingest++;
                 if (answer != null && answer.status() / 100 == 2) {
@@ -164,12 +170,13 @@ class HttpFuzzIT {
                 t.operator++;
             }
             if (t.sent % 100 == 0 && (!system.cloud().isAlive() || !system.edge().isAlive())) {
-                t.fail("a process died after " + t.sent + " requests (cloud alive: " + system.cloud().isAlive()
+                t.fail("process died", "a process died after " + t.sent + " requests (cloud alive: " + system.cloud().isAlive()
                         + ", edge alive: " + system.edge().isAlive() + ")");
                 break;
             }
         }
-        assertThat(t.failures).as("oracle failures (seed %d; logs in %s)", seed, work).isEmpty();
+        assertThat(t.failures).as("oracle failures, %d in all (seed %d; logs in %s)", t.failureCount, seed, work)
+                .isEmpty();
         assertThat(system.cloud().isAlive()).as("cloud alive").isTrue();
         assertThat(system.edge().isAlive()).as("edge alive").isTrue();
         system.cloud().awaitReady(Duration.ofSeconds(30));
@@ -179,7 +186,11 @@ class HttpFuzzIT {
         ConnectionString replay = ConnectionString.parse(system.api().registerDevice(REPLAY_DEVICE, URI.create(
                 "http://127.0.0.1:1")));
         for (RawHttp.Request r : acceptedIngest) {
-            RawHttp.Response answer = RawHttp.send(cloudPort, forDevice(r, replay), TIMEOUT_MS);
+            RawHttp.Response answer = RawHttp.send(cloudPort, forDevice(r, replay, true), TIMEOUT_MS);
+            if (answer.status() / 100 != 2) {
+                // The id we derived read duplicated headers differently from the cloud: derive it the other way.
+                answer = RawHttp.send(cloudPort, forDevice(r, replay, false), TIMEOUT_MS);
+            }
             assertThat(answer.status()).as("the replay of an accepted request (seed %d): %s", seed, answer
                     .bodyText()).isBetween(200, 299);
         }
@@ -225,7 +236,8 @@ class HttpFuzzIT {
         try {
             answer = RawHttp.send(port, r, TIMEOUT_MS);
         } catch (IOException e) {
-            t.fail(what + " " + r.method() + " " + r.path() + " got no answer: " + e.getMessage());
+            t.fail(what + " no answer " + pathOf(r), what + " " + r.method() + " " + abbreviate(r.path())
+                    + " got no answer: " + e.getMessage());
             return null;
         }
         t.byStatus.merge(answer.status(), 1, Integer::sum);
@@ -239,11 +251,17 @@ class HttpFuzzIT {
             if (allowed) {
                 t.allowed503++;
             } else {
-                t.fail(what + " " + r.method() + " " + abbreviate(r.path()) + " answered " + answer.status() + ": "
-                        + abbreviate(answer.bodyText()));
+                t.fail(what + " " + answer.status() + " " + pathOf(r), what + " " + r.method() + " " + abbreviate(r
+                        .path()) + " answered " + answer.status() + ": " + abbreviate(answer.bodyText()));
             }
         }
         return answer;
+    }
+
+    private static String pathOf(RawHttp.Request r) {
+        int q = r.path().indexOf('?');
+        String p = q < 0 ? r.path() : r.path().substring(0, q);
+        return r.method() + " " + (p.length() > 60 ? p.substring(0, 60) : p);
     }
 
     private static RawHttp.Request validLive(Mutator m, ConnectionString device, FuzzStream s) {
@@ -315,7 +333,7 @@ class HttpFuzzIT {
     }
 
     /** The same request as sent by {@code device}: its path, its signature and its messageIds. */
-    private static RawHttp.Request forDevice(RawHttp.Request r, ConnectionString device) {
+    private static RawHttp.Request forDevice(RawHttp.Request r, ConnectionString device, boolean firstWins) {
         List<RawHttp.Header> headers = new ArrayList<>();
         for (RawHttp.Header h : r.headers()) {
             if (h.name().equalsIgnoreCase(HttpHeaderCodec.AUTHORIZATION)) {
@@ -327,7 +345,7 @@ class HttpFuzzIT {
         }
         RawHttp.Request moved = new RawHttp.Request(r.method(), r.path().replace("/devices/" + FUZZ_DEVICE + "/",
                 "/devices/" + device.deviceId() + "/"), headers, r.body());
-        return Mutator.withRecomputedId(moved, device.deviceId());
+        return Mutator.withRecomputedId(moved, device.deviceId(), firstWins);
     }
 
     /** The names of a device's streams, following pages if the list is paged. */
@@ -343,8 +361,10 @@ class HttpFuzzIT {
                 }
             }
             JsonNode next = page.isObject() ? page.get("nextCursor") : null;
-            cursor = next == null || next.isNull() ? null : java.net.URLEncoder.encode(next.asText(),
-                    StandardCharsets.UTF_8);
+            cursor = next == null || next.isNull()
+                    ? null
+                    : java.net.URLEncoder.encode(next.asText(),
+                            StandardCharsets.UTF_8);
         } while (cursor != null);
         return names;
     }

@@ -10,10 +10,9 @@ import java.util.SplittableRandom;
 
 import com.reliableedge.protocol.auth.SasToken;
 import com.reliableedge.protocol.binding.HttpHeaderCodec;
+import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.message.BatchBody;
 import com.reliableedge.protocol.message.Envelope;
-import com.reliableedge.protocol.index.IndexKind;
-import com.reliableedge.protocol.message.MessageProperties;
 
 /**
  * The black-box fuzzer's mutations, driven by one seeded PRNG: every choice comes from it, so a seed replays a run.
@@ -97,13 +96,18 @@ final class Mutator {
             }
             case 2 -> { // a conflicting duplicate of a header
                 RawHttp.Header d = h.get(random.nextInt(h.size()));
-                h.add(random.nextInt(h.size() + 1), RawHttp.Header.of(d.name(), chance(0.5) ? pick(NASTY) : d
-                        .text()));
+                h.add(random.nextInt(h.size() + 1), RawHttp.Header.of(d.name(), chance(0.5)
+                        ? pick(NASTY)
+                        : d
+                                .text()));
             }
             case 3 -> { // a header name in another case
                 int i = random.nextInt(h.size());
-                h.set(i, new RawHttp.Header(chance(0.5) ? h.get(i).name().toUpperCase() : h.get(i).name()
-                        .toLowerCase(), h.get(i).value()));
+                h.set(i, new RawHttp.Header(chance(0.5)
+                        ? h.get(i).name().toUpperCase()
+                        : h.get(i).name()
+                                .toLowerCase(),
+                        h.get(i).value()));
             }
             case 4 -> setWindow(h, true); // a far-off or reversed window
             case 5 -> setWindow(h, false);
@@ -112,14 +116,16 @@ final class Mutator {
             case 7 -> body = flipBytes(body);
             case 8 -> body = java.util.Arrays.copyOf(body, random.nextInt(body.length + 1));
             case 9 -> body = pick(List.of("[{\"index\":\"1\",\"x\":\"\u00ff\"}]".getBytes(
-                    StandardCharsets.ISO_8859_1), new String(body, StandardCharsets.UTF_8).getBytes(
-                            StandardCharsets.UTF_16), "{}".getBytes(StandardCharsets.UTF_8), new byte[0],
+                    StandardCharsets.ISO_8859_1),
+                    new String(body, StandardCharsets.UTF_8).getBytes(
+                            StandardCharsets.UTF_16),
+                    "{}".getBytes(StandardCharsets.UTF_8), new byte[0],
                     "[".repeat(5000).getBytes(StandardCharsets.UTF_8), "[1,2,3]".getBytes(StandardCharsets.UTF_8),
                     "null".getBytes(StandardCharsets.UTF_8)));
             case 10 -> { // gzip: real, bogus, or a bomb
                 switch (random.nextInt(3)) {
                     case 0 -> body = BatchBody.gzip(body);
-                    case 1 -> body = BatchBody.gzip(new byte[(1 + random.nextInt(64)) << 20]);
+                    case 1 -> body = BatchBody.gzip(new byte[(1 + random.nextInt(16)) << 20]);
                     default -> {
                     }
                 }
@@ -157,8 +163,10 @@ final class Mutator {
         String end;
         if (farOff) {
             end = time ? "9999-12-31T23:59:59.999Z" : "4611686018427387904";
-            start = time ? pick(List.of("9999-01-01T00:00:00.000Z", "2030-01-01T00:00:00.000Z")) : pick(List.of(
-                    "4611686018427387000", "1000000000"));
+            start = time
+                    ? pick(List.of("9999-01-01T00:00:00.000Z", "2030-01-01T00:00:00.000Z"))
+                    : pick(List.of(
+                            "4611686018427387000", "1000000000"));
         } else {
             end = start; // empty window
             if (chance(0.5)) {
@@ -199,9 +207,18 @@ final class Mutator {
      * {@code deviceId}; unchanged when the properties do not parse (the cloud will refuse it anyway).
      */
     static RawHttp.Request withRecomputedId(RawHttp.Request r, String deviceId) {
+        return withRecomputedId(r, deviceId, true);
+    }
+
+    /** As above, reading a duplicated header's first value or, with {@code firstWins} false, its last. */
+    static RawHttp.Request withRecomputedId(RawHttp.Request r, String deviceId, boolean firstWins) {
         Map<String, String> first = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (RawHttp.Header h : r.headers()) {
-            first.putIfAbsent(h.name(), h.text());
+            if (firstWins) {
+                first.putIfAbsent(h.name(), h.text());
+            } else {
+                first.put(h.name(), h.text());
+            }
         }
         String id;
         try {
@@ -264,8 +281,10 @@ final class Mutator {
                 case 1 -> fields.put(field, pick(NASTY));
                 case 2 -> fields.put(field, pick(List.of(0, -1, 2147483647, 1.5, true, List.of(), Map.of())));
                 case 3 -> {
-                    fields.put("startWindow", time ? pick(List.of("0000-01-01T00:00:00.000Z",
-                            "1970-01-01T00:00:00.000Z")) : pick(List.of("0", "-9223372036854775808")));
+                    fields.put("startWindow", time
+                            ? pick(List.of("0000-01-01T00:00:00.000Z",
+                                    "1970-01-01T00:00:00.000Z"))
+                            : pick(List.of("0", "-9223372036854775808")));
                     fields.put("endWindow", time ? "9999-12-31T23:59:59.999Z" : "9223372036854775807");
                 }
                 case 4 -> fields.put("deviceId", pick(List.of("other-device", "fuzz-1", "")));

@@ -149,7 +149,7 @@ final class RawHttp {
     }
 
     private static int indexOf(byte[] data, byte[] pattern) {
-        outer: for (int i = 0; i + pattern.length <= data.length; i++) {
+        outer : for (int i = 0; i + pattern.length <= data.length; i++) {
             for (int j = 0; j < pattern.length; j++) {
                 if (data[i + j] != pattern[j]) {
                     continue outer;
