@@ -145,7 +145,36 @@ final class RawHttp {
         }
         byte[] bytes = all.toByteArray();
         byte[] body = java.util.Arrays.copyOfRange(bytes, headEnd + 4, bytes.length);
-        return new Response(status, headers, body);
+        Response response = new Response(status, headers, body);
+        String encoding = response.header("Transfer-Encoding");
+        return encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")
+                ? new Response(status, headers, unchunk(body))
+                : response;
+    }
+
+    /** The body of a chunked answer (read to its end: the connection closes after it). */
+    private static byte[] unchunk(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int pos = 0;
+        while (pos < data.length) {
+            int lineEnd = indexOf(java.util.Arrays.copyOfRange(data, pos, data.length), new byte[]{'\r', '\n'});
+            if (lineEnd < 0) {
+                throw new IOException("a chunked answer cut short");
+            }
+            String sizeLine = new String(data, pos, lineEnd, StandardCharsets.ISO_8859_1);
+            int semicolon = sizeLine.indexOf(';');
+            int size = Integer.parseInt((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
+            pos += lineEnd + 2;
+            if (size == 0) {
+                break;
+            }
+            if (pos + size > data.length) {
+                throw new IOException("a chunked answer cut short");
+            }
+            out.write(data, pos, size);
+            pos += size + 2;
+        }
+        return out.toByteArray();
     }
 
     private static int indexOf(byte[] data, byte[] pattern) {
