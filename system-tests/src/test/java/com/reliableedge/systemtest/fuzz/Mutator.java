@@ -160,6 +160,9 @@ final class Mutator {
         String kind = valueOf(h, "iothub-app-indexKind");
         boolean time = "time".equals(kind);
         String start = valueOf(h, "iothub-app-startWindow");
+        if (start == null) { // removed by an earlier mutation
+            start = time ? "2026-01-01T00:00:00.000Z" : "0";
+        }
         String end;
         if (farOff) {
             end = time ? "9999-12-31T23:59:59.999Z" : "4611686018427387904";
