@@ -355,6 +355,11 @@ final class Mutator {
             fields.put("batchId", stream);
             fields.put("startWindow", pick(NASTY));
             fields.put("endWindow", pick(NASTY));
+            if (chance(0.1)) { // the widest window an operator can ask for (issue 9's far-off gap, by hand)
+                boolean time = stream.contains("time");
+                fields.put("startWindow", time ? "0000-01-01T00:00:00.000Z" : "-9223372036854775808");
+                fields.put("endWindow", time ? "9999-12-31T23:59:59.999Z" : "9223372036854775807");
+            }
         }
         if (chance(0.3)) {
             fields.put(pick(List.copyOf(fields.keySet())), pick(List.of(1, true, List.of(), "")));
