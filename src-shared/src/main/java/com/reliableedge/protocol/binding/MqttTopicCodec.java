@@ -75,7 +75,8 @@ public final class MqttTopicCodec {
         for (String pair : bag.isEmpty() ? new String[0] : bag.split("&", -1)) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new ProtocolException(TOPIC, topic, "has a property without name=value: '" + pair + "'");
+                throw new ProtocolException(TOPIC, topic, "has a property without name=value: '" + abbreviate(pair)
+                        + "'");
             }
             String name = decodePart(topic, pair.substring(0, eq));
             String value = decodePart(topic, pair.substring(eq + 1));
@@ -125,7 +126,13 @@ public final class MqttTopicCodec {
         try {
             return URLDecoder.decode(part, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new ProtocolException(TOPIC, topic, "has malformed URL encoding in '" + part + "'", e);
+            throw new ProtocolException(TOPIC, topic, "has malformed URL encoding in '" + abbreviate(part) + "'", e);
         }
+    }
+
+    /** A part of the topic for an error: the topic itself is already shown, shortened, so a hint suffices. */
+    private static String abbreviate(String part) {
+        // Found by fuzzing: a long topic's part made the error message as long as the topic.
+        return part.length() > 40 ? part.substring(0, 40) + "…" : part;
     }
 }

@@ -5,6 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +91,7 @@ public final class BatchBody {
     public static List<Event> decode(byte[] body, String contentEncoding, IndexKind kind, Window window,
             int expectedCount, int maxDecodedBytes) {
         byte[] json = MessageProperties.GZIP.equals(contentEncoding) ? gunzip(body, maxDecodedBytes) : body;
+        requireUtf8(json);
         List<Element> elements = scan(json);
         if (elements.size() != expectedCount) {
             throw new ProtocolException(PropertyNames.EVENT_COUNT, Integer.toString(expectedCount),
@@ -173,6 +177,29 @@ public final class BatchBody {
             throw new ProtocolException(BODY, preview(json), "is not valid JSON", e);
         }
         return elements;
+    }
+
+    /**
+     * The body must be UTF-8 (PROTOCOL.md section 2). The JSON parser alone does not ensure it: it detects UTF-16
+     * and UTF-32 from the first bytes (and then has no byte offsets to cut events at), and it skips the fields it
+     * does not read without checking their bytes, which would store such an event altered. Found by fuzzing.
+     */
+    private static void requireUtf8(byte[] json) {
+        // Jackson guesses UTF-16/32 from a zero byte among the first four; a NUL is never valid JSON text anyway.
+        for (int i = 0; i < Math.min(4, json.length); i++) {
+            if (json[i] == 0) {
+                throw new ProtocolException(BODY, json.length + " bytes", "is not UTF-8 (a zero byte at " + i + ")");
+            }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(json));
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException(BODY, json.length + " bytes", "is not valid UTF-8", e);
+        }
+        if (json.length >= 3 && (json[0] & 0xff) == 0xef && (json[1] & 0xff) == 0xbb && (json[2] & 0xff) == 0xbf) {
+            throw new ProtocolException(BODY, json.length + " bytes", "starts with a byte order mark");
+        }
     }
 
     /** Trailing content after the JSON value ("[]garbage") is malformed JSON, not something to ignore. */

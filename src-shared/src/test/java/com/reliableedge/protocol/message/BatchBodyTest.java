@@ -83,6 +83,26 @@ class BatchBodyTest {
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("not valid gzip");
     }
 
+    /** Found by fuzzing (BatchBodyFuzzTest): UTF-16 bodies threw StringIndexOutOfBoundsException, bad UTF-8 passed. */
+    @Test
+    void refusesBodiesThatAreNotUtf8() {
+        String json = "[{\"index\":\"150\"}]";
+        for (byte[] body : new byte[][]{("\ufeff" + json).getBytes(StandardCharsets.UTF_16BE),
+                json.getBytes(StandardCharsets.UTF_16LE), json.getBytes(StandardCharsets.UTF_16),
+                ("\ufeff" + json).getBytes(StandardCharsets.UTF_8),
+                "[{\"index\":\"150\",\"\u00ffk\":1}]".getBytes(StandardCharsets.ISO_8859_1)}) {
+            for (String encoding : new String[]{null, "gzip"}) {
+                byte[] sent = encoding == null ? body : BatchBody.gzip(body);
+                assertThatThrownBy(() -> BatchBody.decode(sent, encoding, IndexKind.SEQUENCE, WINDOW, 1, 1024))
+                        .isInstanceOf(ProtocolException.class)
+                        .satisfies(e -> assertThat(((ProtocolException) e).field()).isEqualTo("body"))
+                        .hasMessageContaining("bytes").hasMessageNotContaining("index");
+            }
+        }
+        assertThat(BatchBody.decode("[{\"index\":\"150\",\"t\":\"\u00e9\u20ac\ud83d\ude00\"}]".getBytes(
+                StandardCharsets.UTF_8), null, IndexKind.SEQUENCE, WINDOW, 1, 1024)).hasSize(1);
+    }
+
     @Property
     void arbitraryBodiesDecodeOrThrow(@ForAll byte[] body) {
         for (IndexKind kind : IndexKind.values()) {

@@ -81,6 +81,7 @@ public final class RelaySystem implements Closeable {
     private final AppProcess cloud;
     private AppProcess edge;
     private CloudClient api;
+    private String connectionString;
     private final HttpClient metricsClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private RelaySystem(Setup setup) throws IOException {
@@ -103,6 +104,7 @@ public final class RelaySystem implements Closeable {
             system.api = new CloudClient(system.cloud.baseUri(), system.operatorKey);
             String connectionString = system.api.registerDevice(setup.deviceId(), URI.create("http://127.0.0.1:"
                     + system.methods.port()));
+            system.connectionString = connectionString;
             system.edge = new AppProcess("edge-relay", setup.root().resolve(
                     "edge-relay/target/quarkus-app/quarkus-run.jar"), system.edgePort,
                     system.edgeConfig(
@@ -134,6 +136,11 @@ public final class RelaySystem implements Closeable {
 
     public String operatorKey() {
         return operatorKey;
+    }
+
+    /** The edge's device connection string, key included (a test signs method calls with it). */
+    public String connectionString() {
+        return connectionString;
     }
 
     /** The proxy in front of the cloud's ingest endpoint. */
