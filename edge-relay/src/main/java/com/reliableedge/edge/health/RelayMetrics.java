@@ -2,12 +2,15 @@ package com.reliableedge.edge.health;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 import com.reliableedge.edge.buffer.BackfillJob;
 import com.reliableedge.edge.buffer.DropListener;
 import com.reliableedge.protocol.index.Window;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -99,6 +102,15 @@ public class RelayMetrics implements DropListener {
     public void dropped(String reason, String streamId, Window window) {
         dropCounter(reason).increment();
         Log.warnf("Dropped a message of %s %s: %s", streamId, window == null ? "(window unknown)" : window, reason);
+    }
+
+    /** The store's disk reserve: how often it was given up on a full disk, and whether it is in place. */
+    public void diskReserve(LongSupplier uses, BooleanSupplier present) {
+        FunctionCounter.builder("relay.disk.reserve.used", uses, u -> u.getAsLong()).description(
+                "Times the disk reserve was given up so that delivered messages could be released on a full disk")
+                .register(registry);
+        Gauge.builder("relay.disk.reserve.present", present, p -> p.getAsBoolean() ? 1 : 0).description(
+                "1 while the disk reserve is in place").register(registry);
     }
 
     public void buffer(long messages, long bytes, double oldestAge) {

@@ -2,7 +2,9 @@ package com.reliableedge.edge.upstream;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +30,12 @@ import io.quarkus.logging.Log;
  * {@link BatchBuffer#nextToSend} returns them), at most {@code maxInFlight} at once, within the rate budget. A
  * failure pauses all sending for an exponential backoff with jitter; a message leaves the buffer only when
  * acknowledged (or rejected for good, counted).
+ * <p>
+ * A local store error is not an upstream failure: when the buffer cannot record an acknowledgement (or rejection),
+ * for example on a full disk, the message's id is kept in memory, it is not sent again, and the release is retried
+ * every {@link #RELEASE_RETRY_NANOS}; the upstream is not backed off. Past {@link #MAX_UNRELEASED} such ids nothing
+ * new is sent until releases succeed again. Lost in a crash, such an id only means the message is sent again under
+ * its messageId, which the cloud ignores.
  */
 public class Sender implements AutoCloseable {
 
@@ -42,7 +50,16 @@ public class Sender implements AutoCloseable {
     private final MonotonicClock clock;
     private final RelayMetrics metrics;
 
+    static final long RELEASE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    static final int MAX_UNRELEASED = 4096;
+    /** Reason recorded for an id the upstream acknowledged (any other value is a rejection reason). */
+    private static final String ACKED = "";
+
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    /** Messages the upstream settled whose release the buffer could not record yet: id to rejection reason. */
+    private final Map<Long, String> unreleased = new ConcurrentHashMap<>();
+    private volatile long nextReleaseAttempt;
+    private long releaseFailures;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ExecutorService workers;
@@ -99,6 +116,11 @@ public class Sender implements AutoCloseable {
         return inFlight.size();
     }
 
+    /** Messages delivered (or refused for good) whose release the buffer has not recorded yet. */
+    public int unreleased() {
+        return unreleased.size();
+    }
+
     private void run() {
         while (running) {
             try {
@@ -115,13 +137,22 @@ public class Sender implements AutoCloseable {
 
     private void dispatchOnce() {
         long now = clock.nanos();
+        if (!unreleased.isEmpty() && now - nextReleaseAttempt >= 0) {
+            retryReleases();
+            now = clock.nanos();
+        }
         lock.lock();
         try {
             if (paused && now - pausedUntil < 0) {
-                changed.awaitNanos(pausedUntil - now);
+                long wait = pausedUntil - now;
+                changed.awaitNanos(unreleased.isEmpty() ? wait : Math.min(wait, RELEASE_RETRY_NANOS));
                 return;
             }
             paused = false;
+            if (unreleased.size() >= MAX_UNRELEASED) {
+                changed.awaitNanos(RELEASE_RETRY_NANOS);
+                return;
+            }
             if (inFlight.size() >= maxInFlight) {
                 changed.await(200, TimeUnit.MILLISECONDS);
                 return;
@@ -135,9 +166,11 @@ public class Sender implements AutoCloseable {
         }
         int free = maxInFlight - inFlight.size();
         long liveSince = wallClock.millis() - liveWindow.toMillis();
-        List<StoredMessage> next = buffer.nextToSend(free, Set.copyOf(inFlight), liveSince);
+        Set<Long> exclude = new HashSet<>(inFlight);
+        exclude.addAll(unreleased.keySet());
+        List<StoredMessage> next = buffer.nextToSend(free, exclude, liveSince);
         if (next.isEmpty()) {
-            await(TimeUnit.MILLISECONDS.toNanos(100));
+            await(TimeUnit.MILLISECONDS.toNanos(unreleased.isEmpty() ? 100 : 50));
             return;
         }
         for (StoredMessage m : next) {
@@ -180,23 +213,68 @@ public class Sender implements AutoCloseable {
             Transport.Result result = transport.send(Envelope.of(deviceId, p), m.body());
             switch (result.outcome()) {
                 case ACKED -> {
-                    buffer.acknowledge(m.id());
                     metrics.acked();
                     succeeded();
+                    release(m.id(), ACKED);
                 }
                 case REJECTED -> {
                     Log.errorf("Upstream refused %s %s for good (%s); dropping it", p.batchId(), p.window().toString(p
                             .indexKind()), result.detail());
-                    buffer.reject(m.id(), "rejected");
                     succeeded();
+                    release(m.id(), "rejected");
                 }
                 case RETRY -> failed(p, result.detail());
             }
+        } catch (BufferException e) {
+            // Reading the backlog start failed: a local problem, the message is simply tried again later.
+            Log.warnf("Sender cannot read the buffer for %s: %s", m.properties().batchId(), e.getMessage());
         } catch (RuntimeException e) {
             failed(m.properties(), e.toString());
         } finally {
             inFlight.remove(m.id());
             wake();
+        }
+    }
+
+    /** Releases a settled message, or keeps its id for {@link #retryReleases} when the buffer cannot record it. */
+    private void release(long id, String reason) {
+        try {
+            releaseNow(id, reason);
+        } catch (BufferException e) {
+            // Put before the id leaves inFlight, so it is never picked to be sent again.
+            unreleased.put(id, reason);
+            nextReleaseAttempt = clock.nanos() + RELEASE_RETRY_NANOS;
+            noteReleaseFailure(e);
+        }
+    }
+
+    private void releaseNow(long id, String reason) {
+        if (ACKED.equals(reason)) {
+            buffer.acknowledge(id);
+        } else {
+            buffer.reject(id, reason);
+        }
+    }
+
+    private void retryReleases() {
+        for (Map.Entry<Long, String> e : unreleased.entrySet()) {
+            try {
+                releaseNow(e.getKey(), e.getValue());
+                unreleased.remove(e.getKey());
+            } catch (BufferException failure) {
+                nextReleaseAttempt = clock.nanos() + RELEASE_RETRY_NANOS;
+                noteReleaseFailure(failure);
+                return;
+            }
+        }
+        Log.infof("The buffer recorded every pending release again");
+    }
+
+    private synchronized void noteReleaseFailure(BufferException e) {
+        releaseFailures++;
+        if (releaseFailures == 1 || releaseFailures % 100 == 0) {
+            Log.warnf("The buffer cannot record a delivered message's release (%s); %d kept in memory and retried"
+                    + " locally, not sent again (failure %d)", e.getMessage(), unreleased.size(), releaseFailures);
         }
     }
 

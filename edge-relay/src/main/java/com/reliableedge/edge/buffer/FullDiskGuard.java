@@ -1,0 +1,171 @@
+package com.reliableedge.edge.buffer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import io.quarkus.logging.Log;
+
+/**
+ * Keeps a full disk from deadlocking the SQLite store. Three rules:
+ * <ul>
+ * <li>The WAL stays small ({@code wal_autocheckpoint} and {@code journal_size_limit} at a quarter of the reserve), and
+ * a write that would grow a WAL the checkpoint could not empty is refused: so the checkpoint after a full disk never
+ * needs more room than the reserve gives.</li>
+ * <li>A release (acknowledge, reject, expire) that fails for lack of space gives up the {@link DiskReserve} and
+ * checkpoints, then tries once more.</li>
+ * <li>While the reserve is given up, a write that takes space (seal, job) first returns freed pages to the filesystem
+ * ({@code incremental_vacuum}, the store being in {@code auto_vacuum=INCREMENTAL}) and rebuilds the reserve, leaving
+ * room for the WAL to reach its bound; until that succeeds it is refused as a full disk. Freed pages are reused by
+ * later inserts in any case; giving them back is what lets the reserve, and so the next episode's recovery, exist
+ * again. The same return of free pages happens whenever the filesystem has less than that WAL room left, so the WAL
+ * never starves while the store holds free pages.</li>
+ * </ul>
+ * Called by the store under its lock.
+ */
+final class FullDiskGuard {
+
+    private final Path store;
+    private final DiskReserve reserve;
+    private final Path walFile;
+    private long walLimitBytes;
+    private boolean incremental;
+
+    FullDiskGuard(Path store, long reserveBytes) {
+        this.store = store;
+        this.reserve = new DiskReserve(store.resolveSibling(store.getFileName() + ".reserve"), reserveBytes);
+        this.walFile = store.resolveSibling(store.getFileName() + "-wal");
+        this.walLimitBytes = Math.max(1 << 20, reserveBytes / 4);
+    }
+
+    DiskReserve reserve() {
+        return reserve;
+    }
+
+    /** Before the first table of a new store: only then can {@code auto_vacuum} be chosen without a VACUUM. */
+    void beforeSchema(Statement st) throws SQLException {
+        if (reserve.enabled()) {
+            st.execute("PRAGMA auto_vacuum = INCREMENTAL");
+        }
+    }
+
+    /** Once the store is open: bounds the WAL and writes the reserve if there is room. */
+    void opened(Connection conn) {
+        if (!reserve.enabled()) {
+            return;
+        }
+        try (Statement st = conn.createStatement()) {
+            int pageSize = intPragma(st, "page_size");
+            incremental = intPragma(st, "auto_vacuum") == 2;
+            walLimitBytes = Math.max(16L * pageSize, reserve.bytes() / 4);
+            st.execute("PRAGMA wal_autocheckpoint = " + Math.max(1, walLimitBytes / pageSize));
+            st.execute("PRAGMA journal_size_limit = " + walLimitBytes);
+        } catch (SQLException e) {
+            // Only settings: the store works without them, with SQLite's larger default WAL.
+            Log.warnf("Cannot bound the WAL of %s: %s", store, e.getMessage());
+        }
+        if (!incremental) {
+            Log.warnf("Store %s predates auto_vacuum=INCREMENTAL: freed pages are reused but not returned to the"
+                    + " filesystem, so sealing does not wait for the disk reserve", store);
+        }
+        if (!reserve.ensure(2 * walLimitBytes)) {
+            Log.warnf("No room for the disk reserve (%d bytes) beside the store yet", reserve.bytes());
+        }
+    }
+
+    /**
+     * Before a write that takes space.
+     *
+     * @throws BufferFullException when the WAL cannot be emptied, or the reserve is given up and cannot be rebuilt
+     *         yet
+     */
+    void beforeGrowing(Connection conn, String what) {
+        if (!reserve.enabled()) {
+            return;
+        }
+        long headroom = 2 * walLimitBytes;
+        boolean tight = usableSpace() < headroom;
+        if (tight && incremental) {
+            vacuumFreePages(conn);
+            checkpoint(conn);
+        }
+        if (walSize() > headroom && !checkpoint(conn)) {
+            throw new BufferFullException(what + ": the WAL cannot be checkpointed for lack of space", null);
+        }
+        if (reserve.present()) {
+            return;
+        }
+        if (incremental && !tight) {
+            vacuumFreePages(conn);
+            checkpoint(conn);
+        }
+        if (!reserve.ensure(headroom) && incremental) {
+            throw new BufferFullException(what + ": waiting for room to rebuild the disk reserve", null);
+        }
+    }
+
+    private long usableSpace() {
+        try {
+            return reserve.usableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * A release failed for lack of space: gives up the reserve and empties the WAL so that it can be tried again.
+     *
+     * @return whether anything was freed (the reserve, or a WAL that could be truncated)
+     */
+    boolean makeRoomForRelease(Connection conn) {
+        boolean released = reserve.release();
+        long wal = walSize();
+        boolean checkpointed = checkpoint(conn);
+        return released || (checkpointed && wal > 0);
+    }
+
+    /** {@code PRAGMA wal_checkpoint(TRUNCATE)}: copies the WAL into the store and truncates it. */
+    static boolean checkpoint(Connection conn) {
+        try (Statement st = conn.createStatement();
+                ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            return rs.next() && rs.getInt(1) == 0 && rs.getInt(2) == rs.getInt(3);
+        } catch (SQLException e) {
+            Log.debugf("Checkpoint failed: %s", e.getMessage());
+            return false;
+        }
+    }
+
+    /** Returns every free page to the filesystem (truncated at the next checkpoint). */
+    static void vacuumFreePages(Connection conn) {
+        try (Statement st = conn.createStatement()) {
+            // The pragma frees one page per step (it yields a row per page): read the rows to the end.
+            if (st.execute("PRAGMA incremental_vacuum")) {
+                try (ResultSet rs = st.getResultSet()) {
+                    while (rs.next()) {
+                        // one freed page
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            Log.debugf("incremental_vacuum failed: %s", e.getMessage());
+        }
+    }
+
+    long walSize() {
+        try {
+            return Files.exists(walFile) ? Files.size(walFile) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static int intPragma(Statement st, String name) throws SQLException {
+        try (ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+}
