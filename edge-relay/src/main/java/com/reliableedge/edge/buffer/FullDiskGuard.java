@@ -29,6 +29,9 @@ import io.quarkus.logging.Log;
  */
 final class FullDiskGuard {
 
+    /** Most steps of returning free pages before one write (each step a quarter of the WAL bound). */
+    private static final int VACUUM_ROUNDS = 64;
+
     private final Path store;
     private final DiskReserve reserve;
     private final Path walFile;
@@ -90,8 +93,7 @@ final class FullDiskGuard {
         long headroom = 2 * walLimitBytes;
         boolean tight = usableSpace() < headroom;
         if (tight && incremental) {
-            vacuumFreePages(conn);
-            checkpoint(conn);
+            returnFreePages(conn, VACUUM_ROUNDS);
         }
         if (walSize() > headroom && !checkpoint(conn)) {
             throw new BufferFullException(what + ": the WAL cannot be checkpointed for lack of space", null);
@@ -100,8 +102,7 @@ final class FullDiskGuard {
             return;
         }
         if (incremental && !tight) {
-            vacuumFreePages(conn);
-            checkpoint(conn);
+            returnFreePages(conn, VACUUM_ROUNDS);
         }
         if (!reserve.ensure(headroom) && incremental) {
             throw new BufferFullException(what + ": waiting for room to rebuild the disk reserve", null);
@@ -125,7 +126,21 @@ final class FullDiskGuard {
         boolean released = reserve.release();
         long wal = walSize();
         boolean checkpointed = checkpoint(conn);
+        if (!released && incremental) {
+            // No reserve left: a small step of returning free pages is all that can make room (it needs a little).
+            return returnFreePages(conn, 1) > 0 || (checkpointed && wal > 0);
+        }
         return released || (checkpointed && wal > 0);
+    }
+
+    /**
+     * A transaction was rolled back for lack of space: truncates the WAL it grew, so that its failed attempt does not
+     * keep the room it took from the next writer (an acknowledgement, say).
+     */
+    void afterFullRollback(Connection conn) {
+        if (reserve.enabled()) {
+            checkpoint(conn);
+        }
     }
 
     /** {@code PRAGMA wal_checkpoint(TRUNCATE)}: copies the WAL into the store and truncates it. */
@@ -139,20 +154,41 @@ final class FullDiskGuard {
         }
     }
 
-    /** Returns every free page to the filesystem (truncated at the next checkpoint). */
-    static void vacuumFreePages(Connection conn) {
+    /**
+     * Returns free pages to the filesystem in small steps, each checkpointed (which truncates the file), so that no
+     * step needs more WAL room than a quarter of the WAL bound: moving pages is itself a write.
+     *
+     * @return pages returned
+     */
+    private int returnFreePages(Connection conn, int rounds) {
+        int returned = 0;
         try (Statement st = conn.createStatement()) {
-            // The pragma frees one page per step (it yields a row per page): read the rows to the end.
-            if (st.execute("PRAGMA incremental_vacuum")) {
-                try (ResultSet rs = st.getResultSet()) {
-                    while (rs.next()) {
-                        // one freed page
+            int step = (int) Math.max(1, walLimitBytes / 4 / intPragma(st, "page_size"));
+            for (int i = 0; i < rounds; i++) {
+                int free = intPragma(st, "freelist_count");
+                if (free == 0) {
+                    break;
+                }
+                int n = Math.min(free, step);
+                // The pragma frees one page per step (it yields a row per page): read the rows to the end.
+                if (st.execute("PRAGMA incremental_vacuum(" + n + ")")) {
+                    try (ResultSet rs = st.getResultSet()) {
+                        while (rs.next()) {
+                            // one page returned
+                        }
                     }
                 }
+                checkpoint(conn);
+                if (intPragma(st, "freelist_count") >= free) {
+                    break;
+                }
+                returned += n;
             }
         } catch (SQLException e) {
             Log.debugf("incremental_vacuum failed: %s", e.getMessage());
+            checkpoint(conn);
         }
+        return returned;
     }
 
     long walSize() {

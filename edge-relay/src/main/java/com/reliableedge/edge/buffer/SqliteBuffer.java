@@ -289,6 +289,9 @@ public class SqliteBuffer implements BatchBuffer {
             BufferException translated = translate(what, e);
             if (translated instanceof BufferFullException) {
                 full = true;
+                if (conn != null) {
+                    guard.afterFullRollback(conn);
+                }
             }
             throw translated;
         }

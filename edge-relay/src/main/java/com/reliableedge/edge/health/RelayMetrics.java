@@ -34,6 +34,8 @@ public class RelayMetrics implements DropListener {
     private volatile double bufferMessages;
     private volatile double oldestAgeSeconds;
     private final Map<BackfillJob.State, Double> jobs = new ConcurrentHashMap<>();
+    private volatile LongSupplier reserveUses = () -> 0;
+    private volatile BooleanSupplier reservePresent = () -> true;
 
     public RelayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -106,10 +108,13 @@ public class RelayMetrics implements DropListener {
 
     /** The store's disk reserve: how often it was given up on a full disk, and whether it is in place. */
     public void diskReserve(LongSupplier uses, BooleanSupplier present) {
-        FunctionCounter.builder("relay.disk.reserve.used", uses, u -> u.getAsLong()).description(
+        reserveUses = uses;
+        reservePresent = present;
+        // Meters hold their object weakly: read through this (kept by the relay), not through the lambdas.
+        FunctionCounter.builder("relay.disk.reserve.used", this, m -> m.reserveUses.getAsLong()).description(
                 "Times the disk reserve was given up so that delivered messages could be released on a full disk")
                 .register(registry);
-        Gauge.builder("relay.disk.reserve.present", present, p -> p.getAsBoolean() ? 1 : 0).description(
+        Gauge.builder("relay.disk.reserve.present", this, m -> m.reservePresent.getAsBoolean() ? 1 : 0).description(
                 "1 while the disk reserve is in place").register(registry);
     }
 
