@@ -13,9 +13,11 @@ import io.quarkus.logging.Log;
 /**
  * Keeps a full disk from deadlocking the SQLite store. Three rules:
  * <ul>
- * <li>The WAL stays small ({@code wal_autocheckpoint} and {@code journal_size_limit} at a quarter of the reserve), and
- * a write that would grow a WAL the checkpoint could not empty is refused: so the checkpoint after a full disk never
- * needs more room than the reserve gives.</li>
+ * <li>Once the filesystem has less free room than SQLite's default WAL (1000 pages) could need to be checkpointed, the
+ * WAL is kept small ({@code wal_autocheckpoint} and {@code journal_size_limit} at a quarter of the reserve, and a
+ * write that would grow a WAL the checkpoint could not empty is refused), so the checkpoint after a full disk never
+ * needs more room than the reserve gives. With room to spare the default stays: frequent checkpoints cost
+ * throughput.</li>
  * <li>A release (acknowledge, reject, expire) that fails for lack of space gives up the {@link DiskReserve} and
  * checkpoints, then tries once more.</li>
  * <li>While the reserve is given up, a write that takes space (seal, job) first returns freed pages to the filesystem
@@ -31,12 +33,17 @@ final class FullDiskGuard {
 
     /** Most steps of returning free pages before one write (each step a quarter of the WAL bound). */
     private static final int VACUUM_ROUNDS = 64;
+    /** SQLite's own {@code wal_autocheckpoint}, kept while the filesystem has room for such a WAL. */
+    private static final int DEFAULT_AUTOCHECKPOINT = 1000;
 
     private final Path store;
     private final DiskReserve reserve;
     private final Path walFile;
     private long walLimitBytes;
     private boolean incremental;
+    private int pageSize = 65536;
+    /** Whether the WAL is kept small now; {@code null} until first decided. */
+    private Boolean smallWal;
 
     FullDiskGuard(Path store, long reserveBytes) {
         this.store = store;
@@ -62,11 +69,11 @@ final class FullDiskGuard {
             return;
         }
         try (Statement st = conn.createStatement()) {
-            int pageSize = intPragma(st, "page_size");
+            pageSize = intPragma(st, "page_size");
             incremental = intPragma(st, "auto_vacuum") == 2;
             walLimitBytes = Math.max(16L * pageSize, reserve.bytes() / 4);
-            st.execute("PRAGMA wal_autocheckpoint = " + Math.max(1, walLimitBytes / pageSize));
-            st.execute("PRAGMA journal_size_limit = " + walLimitBytes);
+            smallWal = null;
+            sizeWal(conn, usableSpace());
         } catch (SQLException e) {
             // Only settings: the store works without them, with SQLite's larger default WAL.
             Log.warnf("Cannot bound the WAL of %s: %s", store, e.getMessage());
@@ -90,12 +97,14 @@ final class FullDiskGuard {
         if (!reserve.enabled()) {
             return;
         }
+        long usable = usableSpace();
+        boolean small = sizeWal(conn, usable);
         long headroom = 2 * walLimitBytes;
-        boolean tight = usableSpace() < headroom;
+        boolean tight = usable < headroom;
         if (tight && incremental) {
             returnFreePages(conn, VACUUM_ROUNDS);
         }
-        if (walSize() > headroom && !checkpoint(conn)) {
+        if (small && walSize() > headroom && !checkpoint(conn)) {
             throw new BufferFullException(what + ": the WAL cannot be checkpointed for lack of space", null);
         }
         if (reserve.present()) {
@@ -107,6 +116,32 @@ final class FullDiskGuard {
         if (!reserve.ensure(headroom) && incremental) {
             throw new BufferFullException(what + ": waiting for room to rebuild the disk reserve", null);
         }
+    }
+
+    /**
+     * Keeps the WAL small while the filesystem could not take a checkpoint of a default-sized one (plus the WAL
+     * headroom and the reserve); entering that state the next check checkpoints the larger WAL, which still fits.
+     *
+     * @return whether the WAL is kept small
+     */
+    private boolean sizeWal(Connection conn, long usable) {
+        boolean small = usable < (long) DEFAULT_AUTOCHECKPOINT * pageSize + 2 * walLimitBytes + reserve.bytes();
+        if (smallWal != null && smallWal == small) {
+            return small;
+        }
+        try (Statement st = conn.createStatement()) {
+            st.execute("PRAGMA wal_autocheckpoint = " + (small
+                    ? Math.max(1, walLimitBytes / pageSize)
+                    : DEFAULT_AUTOCHECKPOINT));
+            st.execute("PRAGMA journal_size_limit = " + (small ? walLimitBytes : -1));
+            smallWal = small;
+            if (small) {
+                Log.infof("%d bytes free beside %s: its WAL is kept to %d bytes", usable, store, walLimitBytes);
+            }
+        } catch (SQLException e) {
+            Log.warnf("Cannot size the WAL of %s: %s", store, e.getMessage());
+        }
+        return small;
     }
 
     private long usableSpace() {
