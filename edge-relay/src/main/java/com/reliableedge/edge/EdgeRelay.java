@@ -87,7 +87,9 @@ public class EdgeRelay {
                     config.deviceId(), connection.deviceId());
         }
         metrics = new RelayMetrics(registry);
-        buffer = new SqliteBuffer(config.dataDir().resolve("relay.db"), deviceId, config.buffer().maxBytes(), metrics);
+        buffer = new SqliteBuffer(config.dataDir().resolve("relay.db"), deviceId, config.buffer().maxBytes(), config
+                .buffer().reserveBytes(), metrics);
+        metrics.diskReserve(buffer::reserveUses, buffer::reservePresent);
         transport = createTransport();
         BatchEncoder encoder = new BatchEncoder(config.batch().gzip());
         sender = new Sender(buffer, transport, deviceId, config.sender().maxInFlight(), config.lanes().liveWindow(),

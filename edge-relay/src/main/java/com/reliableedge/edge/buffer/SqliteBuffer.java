@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import com.reliableedge.protocol.index.IndexKind;
@@ -38,7 +39,8 @@ import io.quarkus.logging.Log;
  * <p>
  * A file SQLite cannot read (garbled, truncated) is moved to {@code quarantine/} beside it and a fresh store is
  * started; the loss is counted as {@code unreadable}. A full disk surfaces as {@link BufferFullException} and leaves
- * the store as it was.
+ * the store as it was; releasing delivered messages still succeeds on a full disk, through the reserve kept by
+ * {@link FullDiskGuard}.
  */
 public class SqliteBuffer implements BatchBuffer {
 
@@ -59,6 +61,7 @@ public class SqliteBuffer implements BatchBuffer {
     private final String deviceId;
     private final long maxBytes;
     private final DropListener drops;
+    private final FullDiskGuard guard;
     private Connection conn;
     private long totalBytes;
     private long totalMessages;
@@ -76,7 +79,14 @@ public class SqliteBuffer implements BatchBuffer {
      * @param maxBytes the most bytes (bodies plus properties) the buffer keeps
      */
     public SqliteBuffer(Path file, String deviceId, long maxBytes, DropListener drops) {
-        this(file, deviceId, maxBytes, drops, Duration.ofSeconds(5));
+        this(file, deviceId, maxBytes, 0, drops, Duration.ofSeconds(5));
+    }
+
+    /**
+     * @param reserveBytes the disk reserve kept beside the store for releasing messages on a full disk; 0 keeps none
+     */
+    public SqliteBuffer(Path file, String deviceId, long maxBytes, long reserveBytes, DropListener drops) {
+        this(file, deviceId, maxBytes, reserveBytes, drops, Duration.ofSeconds(5));
     }
 
     /**
@@ -84,7 +94,13 @@ public class SqliteBuffer implements BatchBuffer {
      *        every step fails with {@link BufferException} and the relay keeps running, never crash-looping
      */
     SqliteBuffer(Path file, String deviceId, long maxBytes, DropListener drops, Duration reopenEvery) {
+        this(file, deviceId, maxBytes, 0, drops, reopenEvery);
+    }
+
+    SqliteBuffer(Path file, String deviceId, long maxBytes, long reserveBytes, DropListener drops,
+            Duration reopenEvery) {
         this.file = file;
+        this.guard = new FullDiskGuard(file, reserveBytes);
         this.deviceId = deviceId;
         this.maxBytes = maxBytes;
         this.drops = drops;
@@ -160,6 +176,7 @@ public class SqliteBuffer implements BatchBuffer {
             // Large pages suit 256 KB bodies: fewer overflow pages and WAL frames per batch (only takes effect on
             // a new file).
             st.execute("PRAGMA page_size = 65536");
+            guard.beforeSchema(st);
             try (ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
                 if (!rs.next() || !"wal".equalsIgnoreCase(rs.getString(1))) {
                     throw new SQLException("WAL mode is unavailable");
@@ -206,6 +223,7 @@ public class SqliteBuffer implements BatchBuffer {
             }
             st.execute("COMMIT");
         }
+        guard.opened(conn);
     }
 
     private void quarantine() {
@@ -271,6 +289,9 @@ public class SqliteBuffer implements BatchBuffer {
             BufferException translated = translate(what, e);
             if (translated instanceof BufferFullException) {
                 full = true;
+                if (conn != null) {
+                    guard.afterFullRollback(conn);
+                }
             }
             throw translated;
         }
@@ -339,6 +360,7 @@ public class SqliteBuffer implements BatchBuffer {
             long nowMillis) {
         List<Eviction> evicted = new ArrayList<>();
         long[] added = new long[1];
+        beforeGrowing("seal");
         inTransaction("seal", () -> {
             added[0] = makeRoomAndInsert(messages, nowMillis, evicted);
             try (PreparedStatement ps = conn.prepareStatement("INSERT INTO stream_state"
@@ -562,8 +584,53 @@ public class SqliteBuffer implements BatchBuffer {
         });
     }
 
+    /** Refuses a write that takes space while the disk has none to spare (see {@link FullDiskGuard}). */
+    private void beforeGrowing(String what) {
+        connection();
+        try {
+            guard.beforeGrowing(conn, what);
+        } catch (BufferFullException e) {
+            full = true;
+            throw e;
+        }
+    }
+
+    /**
+     * Runs a step that only frees space; when it fails for lack of space, gives up the reserve and tries once more,
+     * so that a full disk can always be emptied by the upstream acknowledging.
+     */
+    private <T> T releasing(String what, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (BufferFullException e) {
+            connection();
+            if (!guard.makeRoomForRelease(conn)) {
+                throw e;
+            }
+            Log.infof("Retrying %s after making room on the full disk", what);
+            return step.get();
+        }
+    }
+
+    /** How many times the disk reserve was given up. */
+    public long reserveUses() {
+        return guard.reserve().uses();
+    }
+
+    /** Whether the disk reserve is in place (true when none is kept). */
+    public boolean reservePresent() {
+        return guard.reserve().present();
+    }
+
     @Override
     public synchronized void acknowledge(long id) {
+        releasing("acknowledge", () -> {
+            acknowledgeOnce(id);
+            return null;
+        });
+    }
+
+    private void acknowledgeOnce(long id) {
         long[] size = new long[1];
         // An acknowledgement need not be fsynced: if a crash loses it, the message is sent again under the same
         // messageId, which the cloud ignores. The next sealing commit (synchronous=FULL) syncs it anyway. This halves
@@ -615,12 +682,12 @@ public class SqliteBuffer implements BatchBuffer {
 
     @Override
     public synchronized void reject(long id, String reason) {
-        dropWhere("reject", "id = " + id, reason);
+        releasing("reject", () -> dropWhere("reject", "id = " + id, reason));
     }
 
     @Override
     public synchronized int expire(long olderThanMillis) {
-        return dropWhere("expire", "sealed_at < " + olderThanMillis, "expired");
+        return releasing("expire", () -> dropWhere("expire", "sealed_at < " + olderThanMillis, "expired"));
     }
 
     private int dropWhere(String what, String condition, String reason) {
@@ -648,6 +715,7 @@ public class SqliteBuffer implements BatchBuffer {
 
     @Override
     public synchronized boolean addJob(BackfillJob job) {
+        beforeGrowing("add job");
         return inTransaction("add job", () -> insertJob(job));
     }
 
@@ -711,6 +779,7 @@ public class SqliteBuffer implements BatchBuffer {
             long progress, long nowMillis) {
         List<Eviction> evicted = new ArrayList<>();
         long[] added = new long[1];
+        beforeGrowing("seal backfill");
         inTransaction("seal backfill", () -> {
             added[0] = makeRoomAndInsert(batches, nowMillis, evicted);
             try (PreparedStatement ps = conn.prepareStatement("INSERT INTO job_segment (request_id, start_index,"
@@ -776,6 +845,7 @@ public class SqliteBuffer implements BatchBuffer {
     public synchronized void finishJob(String requestId, List<SealedMessage> statusMessages, long nowMillis) {
         List<Eviction> evicted = new ArrayList<>();
         long[] added = new long[1];
+        beforeGrowing("finish job");
         inTransaction("finish job", () -> {
             added[0] = makeRoomAndInsert(statusMessages, nowMillis, evicted);
             try (PreparedStatement ps = conn.prepareStatement(
@@ -874,6 +944,7 @@ public class SqliteBuffer implements BatchBuffer {
             return false;
         }
         try {
+            beforeGrowing("probe");
             inTransaction("probe", () -> {
                 try (PreparedStatement ps = conn.prepareStatement("INSERT INTO meta (key, value) VALUES ('probe', ?)"
                         + " ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {

@@ -153,6 +153,13 @@ public interface RelayConfig {
         /** Sealed messages older than this are evicted (and counted). */
         @WithDefault("7d")
         Duration maxAge();
+
+        /**
+         * Bytes of a ballast file kept beside the store, given up on a full disk so that delivered messages can still
+         * be released (and rebuilt once there is room); also bounds the WAL to a quarter of it. 0 keeps none.
+         */
+        @WithDefault("4194304")
+        long reserveBytes();
     }
 
     interface Lanes {

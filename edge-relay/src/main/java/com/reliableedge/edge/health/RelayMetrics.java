@@ -2,12 +2,15 @@ package com.reliableedge.edge.health;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 import com.reliableedge.edge.buffer.BackfillJob;
 import com.reliableedge.edge.buffer.DropListener;
 import com.reliableedge.protocol.index.Window;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -32,6 +35,8 @@ public class RelayMetrics implements DropListener {
     private volatile double bufferMessages;
     private volatile double oldestAgeSeconds;
     private final Map<BackfillJob.State, Double> jobs = new ConcurrentHashMap<>();
+    private volatile LongSupplier reserveUses = () -> 0;
+    private volatile BooleanSupplier reservePresent = () -> true;
 
     public RelayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -119,6 +124,18 @@ public class RelayMetrics implements DropListener {
             Log.warnf("Dropped a message of %s %s: %s", streamId, window == null ? "(window unknown)" : window,
                     reason);
         }
+    }
+
+    /** The store's disk reserve: how often it was given up on a full disk, and whether it is in place. */
+    public void diskReserve(LongSupplier uses, BooleanSupplier present) {
+        reserveUses = uses;
+        reservePresent = present;
+        // Meters hold their object weakly: read through this (kept by the relay), not through the lambdas.
+        FunctionCounter.builder("relay.disk.reserve.used", this, m -> m.reserveUses.getAsLong()).description(
+                "Times the disk reserve was given up so that delivered messages could be released on a full disk")
+                .register(registry);
+        Gauge.builder("relay.disk.reserve.present", this, m -> m.reservePresent.getAsBoolean() ? 1 : 0).description(
+                "1 while the disk reserve is in place").register(registry);
     }
 
     public void buffer(long messages, long bytes, double oldestAge) {

@@ -2,6 +2,7 @@ package com.reliableedge.edge.upstream;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -29,6 +30,12 @@ import io.quarkus.logging.Log;
  * {@link BatchBuffer#nextToSend} returns them), at most {@code maxInFlight} at once, within the rate budget. A
  * failure pauses all sending for an exponential backoff with jitter; a message leaves the buffer only when
  * acknowledged (or rejected for good, counted).
+ * <p>
+ * A local store error is not an upstream failure: when the buffer cannot record an acknowledgement (or rejection),
+ * for example on a full disk, the message's id is kept in memory, it is not sent again, and the release is retried
+ * every {@link #RELEASE_RETRY_NANOS}; the upstream is not backed off. Past {@link #MAX_UNRELEASED} such ids nothing
+ * new is sent until releases succeed again. Lost in a crash, such an id only means the message is sent again under
+ * its messageId, which the cloud ignores.
  */
 public class Sender implements AutoCloseable {
 
@@ -43,12 +50,21 @@ public class Sender implements AutoCloseable {
     private final MonotonicClock clock;
     private final RelayMetrics metrics;
 
+    static final long RELEASE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    static final int MAX_UNRELEASED = 4096;
+    /** Reason recorded for an id the upstream acknowledged (any other value is a rejection reason). */
+    private static final String ACKED = "";
+
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<String> rejectionsLogged = ConcurrentHashMap.newKeySet();
     /** When each send in flight started (monotonic), for liveness. */
     private final Map<Long, Long> sendStarted = new ConcurrentHashMap<>();
     /** When the dispatcher is due back for its next pass (monotonic), for liveness. */
     private volatile long dueNanos;
+    /** Messages the upstream settled whose release the buffer could not record yet: id to rejection reason. */
+    private final Map<Long, String> unreleased = new ConcurrentHashMap<>();
+    private volatile long nextReleaseAttempt;
+    private long releaseFailures;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ExecutorService workers;
@@ -128,6 +144,11 @@ public class Sender implements AutoCloseable {
         dueNanos = clock.nanos() + Math.max(0, waitNanos) + PASS_NANOS;
     }
 
+    /** Messages delivered (or refused for good) whose release the buffer has not recorded yet. */
+    public int unreleased() {
+        return unreleased.size();
+    }
+
     private void run() {
         while (running) {
             due(0);
@@ -145,14 +166,25 @@ public class Sender implements AutoCloseable {
 
     private void dispatchOnce() {
         long now = clock.nanos();
+        if (!unreleased.isEmpty() && now - nextReleaseAttempt >= 0) {
+            retryReleases();
+            now = clock.nanos();
+        }
         lock.lock();
         try {
             if (paused && now - pausedUntil < 0) {
-                due(pausedUntil - now);
-                changed.awaitNanos(pausedUntil - now);
+                long wait = pausedUntil - now;
+                long nap = unreleased.isEmpty() ? wait : Math.min(wait, RELEASE_RETRY_NANOS);
+                due(nap);
+                changed.awaitNanos(nap);
                 return;
             }
             paused = false;
+            if (unreleased.size() >= MAX_UNRELEASED) {
+                due(RELEASE_RETRY_NANOS);
+                changed.awaitNanos(RELEASE_RETRY_NANOS);
+                return;
+            }
             if (inFlight.size() >= maxInFlight) {
                 due(TimeUnit.MILLISECONDS.toNanos(200));
                 changed.await(200, TimeUnit.MILLISECONDS);
@@ -167,9 +199,11 @@ public class Sender implements AutoCloseable {
         }
         int free = maxInFlight - inFlight.size();
         long liveSince = wallClock.millis() - liveWindow.toMillis();
-        List<StoredMessage> next = buffer.nextToSend(free, Set.copyOf(inFlight), liveSince);
+        Set<Long> exclude = new HashSet<>(inFlight);
+        exclude.addAll(unreleased.keySet());
+        List<StoredMessage> next = buffer.nextToSend(free, exclude, liveSince);
         if (next.isEmpty()) {
-            await(TimeUnit.MILLISECONDS.toNanos(100));
+            await(TimeUnit.MILLISECONDS.toNanos(unreleased.isEmpty() ? 100 : 50));
             return;
         }
         for (StoredMessage m : next) {
@@ -214,17 +248,20 @@ public class Sender implements AutoCloseable {
             Transport.Result result = transport.send(Envelope.of(deviceId, p), m.body());
             switch (result.outcome()) {
                 case ACKED -> {
-                    buffer.acknowledge(m.id());
                     metrics.acked();
                     succeeded();
+                    release(m.id(), ACKED);
                 }
                 case REJECTED -> {
                     rejected(p, result);
-                    buffer.reject(m.id(), "rejected");
                     succeeded();
+                    release(m.id(), "rejected");
                 }
                 case RETRY -> failed(p, result.detail());
             }
+        } catch (BufferException e) {
+            // Reading the backlog start failed: a local problem, the message is simply tried again later.
+            Log.warnf("Sender cannot read the buffer for %s: %s", m.properties().batchId(), e.getMessage());
         } catch (RuntimeException e) {
             failed(m.properties(), e.toString());
         } finally {
@@ -246,6 +283,48 @@ public class Sender implements AutoCloseable {
                     reason);
         } else {
             Log.debugf("Upstream refused %s %s for good (%s)", p.batchId(), window, detail);
+        }
+    }
+
+    /** Releases a settled message, or keeps its id for {@link #retryReleases} when the buffer cannot record it. */
+    private void release(long id, String reason) {
+        try {
+            releaseNow(id, reason);
+        } catch (BufferException e) {
+            // Put before the id leaves inFlight, so it is never picked to be sent again.
+            unreleased.put(id, reason);
+            nextReleaseAttempt = clock.nanos() + RELEASE_RETRY_NANOS;
+            noteReleaseFailure(e);
+        }
+    }
+
+    private void releaseNow(long id, String reason) {
+        if (ACKED.equals(reason)) {
+            buffer.acknowledge(id);
+        } else {
+            buffer.reject(id, reason);
+        }
+    }
+
+    private void retryReleases() {
+        for (Map.Entry<Long, String> e : unreleased.entrySet()) {
+            try {
+                releaseNow(e.getKey(), e.getValue());
+                unreleased.remove(e.getKey());
+            } catch (BufferException failure) {
+                nextReleaseAttempt = clock.nanos() + RELEASE_RETRY_NANOS;
+                noteReleaseFailure(failure);
+                return;
+            }
+        }
+        Log.infof("The buffer recorded every pending release again");
+    }
+
+    private synchronized void noteReleaseFailure(BufferException e) {
+        releaseFailures++;
+        if (releaseFailures == 1 || releaseFailures % 100 == 0) {
+            Log.warnf("The buffer cannot record a delivered message's release (%s); %d kept in memory and retried"
+                    + " locally, not sent again (failure %d)", e.getMessage(), unreleased.size(), releaseFailures);
         }
     }
 

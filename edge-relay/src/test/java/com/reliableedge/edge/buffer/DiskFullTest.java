@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import com.reliableedge.edge.source.FakeClock;
 import com.reliableedge.edge.source.SimulatorSource;
 import com.reliableedge.edge.source.StreamInfo;
 import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.protocol.index.Window;
 import com.reliableedge.protocol.message.MessageProperties;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -83,6 +85,56 @@ class DiskFullTest {
             assertThat(resumed.seq()).isEqualTo(atFull.seq() + 1);
             // The 11 windows of 2 s dropped while full are a gap: the cloud will see it and backfill it.
             assertThat(resumed.window().start()).isEqualTo(atFull.cursor() + 22_000);
+        }
+    }
+
+    @Test
+    void atTheCapDeliveredMessagesAreReleasedAndSealingReusesTheirPages() {
+        try (SqliteBuffer buffer = new SqliteBuffer(dir.resolve("relay.db"), "site-7", 1L << 30, 1 << 20,
+                DropListener.NONE)) {
+            Random random = new Random(3);
+            long[] cursor = {0};
+            int sealed = 0;
+            while (sealed < 20) {
+                assertThat(sealOne(buffer, random, cursor)).isTrue();
+                sealed++;
+            }
+            // Cap the store at its current size; what room its pages have left is filled.
+            buffer.limitPages(1);
+            while (sealOne(buffer, random, cursor)) {
+                sealed++;
+                assertThat(sealed).isLessThan(1_000);
+            }
+            // The cap reached: a page of the store cannot be added, yet every delivered message is released.
+            assertThat(buffer.writable()).isFalse();
+            for (StoredMessage m : buffer.nextToSend(10_000, Set.of(), 0)) {
+                buffer.acknowledge(m.id());
+            }
+            assertThat(buffer.stats().messages()).isZero();
+            assertThat(buffer.writable()).isTrue();
+            // Same cap: the freed pages are reused, so as many seals fit again.
+            int again = 0;
+            while (again < sealed && sealOne(buffer, random, cursor)) {
+                again++;
+            }
+            assertThat(again).isEqualTo(sealed);
+        }
+    }
+
+    private static boolean sealOne(SqliteBuffer buffer, Random random, long[] cursor) {
+        byte[] body = new byte[100_000];
+        random.nextBytes(body);
+        long start = cursor[0];
+        long seq = start / 10 + 1;
+        try {
+            buffer.sealLive(List.of(new SealedMessage(MessageProperties.live("line-1", IndexKind.SEQUENCE, new Window(
+                    start, start + 10), 10, seq, 0L), body)), new StreamCursor("line-1", IndexKind.SEQUENCE, start + 10,
+                            seq, 0, 0),
+                    null, System.currentTimeMillis());
+            cursor[0] = start + 10;
+            return true;
+        } catch (BufferFullException e) {
+            return false;
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.reliableedge.edge.buffer.BackfillJob;
+import com.reliableedge.edge.buffer.BufferFullException;
 import com.reliableedge.edge.buffer.DropListener;
 import com.reliableedge.edge.buffer.SealedMessage;
 import com.reliableedge.edge.buffer.SqliteBuffer;
@@ -187,5 +189,41 @@ class SenderTest {
         assertThat(metrics.count("relay.messages.rejected", "reason", "endWindow")).isEqualTo(5);
         assertThat(metrics.count("relay.drops", "reason", "rejected")).isEqualTo(5);
         assertThat(transport.sent).isEmpty();
+    }
+
+    @Test
+    void anAcknowledgementTheStoreCannotRecordIsRetriedLocallyNeitherResentNorBackedOff() {
+        AtomicBoolean storeFull = new AtomicBoolean(true);
+        buffer = new SqliteBuffer(dir.resolve("relay.db"), "site-7", 1 << 24, DropListener.NONE) {
+            @Override
+            public synchronized void acknowledge(long id) {
+                if (storeFull.get()) {
+                    throw new BufferFullException("acknowledge: [SQLITE_FULL] database or disk is full", null);
+                }
+                super.acknowledge(id);
+            }
+        };
+        for (int i = 0; i < 3; i++) {
+            buffer.sealLive(List.of(live("s", i * 10, i + 1)), new StreamCursor("s", IndexKind.SEQUENCE, i * 10 + 10, i
+                    + 1, 0, 0), null, System.currentTimeMillis());
+        }
+        start(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sender.unreleased() == 3);
+        // Each delivered once, kept in memory; the upstream is fine, so no failure, no backoff, nothing sent twice.
+        holdFor(Duration.ofMillis(800));
+        assertThat(transport.sent).hasSize(3);
+        assertThat(sender.lastSendFailed()).isFalse();
+        assertThat(metrics.count("relay.send.failures", null, null)).isZero();
+        assertThat(buffer.stats().messages()).isEqualTo(3);
+
+        storeFull.set(false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> buffer.stats().messages() == 0);
+        assertThat(sender.unreleased()).isZero();
+        assertThat(transport.sent).extracting(Envelope::messageId).hasSize(3).doesNotHaveDuplicates();
+    }
+
+    /** Holds the state for {@code length}: the check is that nothing happens meanwhile. */
+    private static void holdFor(Duration length) {
+        await().pollDelay(length).atMost(length.plusSeconds(5)).until(() -> true);
     }
 }
