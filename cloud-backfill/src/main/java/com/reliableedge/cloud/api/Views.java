@@ -30,6 +30,11 @@ public final class Views {
             Instant lastLiveAt) {
     }
 
+    /** A page of {@code GET /api/v1/streams}: pass {@code nextCursor} back as {@code cursor}; null on the last. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record StreamsPage(List<StreamSummary> streams, int count, String nextCursor) {
+    }
+
     /** A gap. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record GapView(String deviceId, String batchId, String startWindow, String endWindow, String state,

@@ -88,6 +88,7 @@ public final class BatchBody {
     public static List<Event> decode(byte[] body, String contentEncoding, IndexKind kind, Window window,
             int expectedCount, int maxDecodedBytes) {
         byte[] json = MessageProperties.GZIP.equals(contentEncoding) ? gunzip(body, maxDecodedBytes) : body;
+        Utf8Json.require(BODY, json);
         List<Element> elements = scan(json);
         if (elements.size() != expectedCount) {
             throw new ProtocolException(PropertyNames.EVENT_COUNT, Integer.toString(expectedCount),
@@ -99,11 +100,12 @@ public final class BatchBody {
             Element element = elements.get(i);
             String field = "body[" + i + "].index";
             if (element.notAnObject() != null) {
-                throw new ProtocolException("body[" + i + "]", element.notAnObject().toString(),
+                // Only its type: the element is a piece of the payload.
+                throw new ProtocolException("body[" + i + "]", typeOf(element.notAnObject()),
                         "must be a JSON object");
             }
             if (element.indexFields() > 1) {
-                throw new ProtocolException(field, element.index().toString(), "appears more than once");
+                throw new ProtocolException(field, shown(element.index()), "appears more than once");
             }
             long index = readIndex(field, element.index(), kind);
             if (!window.contains(index)) {
@@ -140,11 +142,11 @@ public final class BatchBody {
                     parser.skipChildren();
                 }
                 requireEnd(parser, json);
-                throw new ProtocolException(BODY, preview(json), "must be a JSON array of events");
+                throw new ProtocolException(BODY, size(json), "must be a JSON array of events");
             }
             for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
                 if (token == null) {
-                    throw new ProtocolException(BODY, preview(json), "is not valid JSON: the array is not closed");
+                    throw new ProtocolException(BODY, size(json), "is not valid JSON: the array is not closed");
                 }
                 if (token != JsonToken.START_OBJECT) {
                     elements.add(new Element(0, 0, null, 0, MAPPER.readTree(parser)));
@@ -168,9 +170,10 @@ public final class BatchBody {
             }
             requireEnd(parser, json);
         } catch (JsonProcessingException e) {
-            throw new ProtocolException(BODY, preview(json), "is not valid JSON: " + e.getOriginalMessage(), e);
+            // The parser's own message quotes the body: say only where it stopped.
+            throw new ProtocolException(BODY, size(json), "is not valid JSON" + at(e), e);
         } catch (IOException e) {
-            throw new ProtocolException(BODY, preview(json), "is not valid JSON", e);
+            throw new ProtocolException(BODY, size(json), "is not valid JSON", e);
         }
         return elements;
     }
@@ -178,7 +181,7 @@ public final class BatchBody {
     /** Trailing content after the JSON value ("[]garbage") is malformed JSON, not something to ignore. */
     private static void requireEnd(JsonParser parser, byte[] json) throws IOException {
         if (parser.nextToken() != null) {
-            throw new ProtocolException(BODY, preview(json), "is not valid JSON: trailing content after the array");
+            throw new ProtocolException(BODY, size(json), "is not valid JSON: trailing content after the array");
         }
     }
 
@@ -192,7 +195,7 @@ public final class BatchBody {
         if (kind == IndexKind.SEQUENCE && node.isIntegralNumber() && node.canConvertToLong()) {
             return node.longValue();
         }
-        throw new ProtocolException(field, node.toString(), "must be the index's wire form in a JSON string");
+        throw new ProtocolException(field, shown(node), "must be the index's wire form in a JSON string");
     }
 
     /** Inflates a gzipped body, refusing to inflate past {@code maxBytes}. */
@@ -214,8 +217,35 @@ public final class BatchBody {
         }
     }
 
-    private static String preview(byte[] json) {
-        String s = new String(json, 0, Math.min(json.length, 80), StandardCharsets.UTF_8);
-        return json.length > 80 ? s + "…" : s;
+    /**
+     * A JSON value as an error may show it: a string or number as it is (the error cuts it short), an object, array
+     * or other value only by its type, so that no piece of a payload goes back to the sender.
+     */
+    public static String shown(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isNumber()) {
+            return node.toString();
+        }
+        return typeOf(node);
+    }
+
+    private static String typeOf(JsonNode node) {
+        return "(a JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ")";
+    }
+
+    private static String size(byte[] json) {
+        return json.length + " bytes";
+    }
+
+    /** Where a parser stopped, as " at byte N" (nothing of the parser's message, which quotes the input). */
+    public static String at(JsonProcessingException e) {
+        return e.getLocation() == null || e.getLocation().getByteOffset() < 0
+                ? ""
+                : " (at byte " + e.getLocation().getByteOffset() + ")";
     }
 }

@@ -1,7 +1,6 @@
 package com.reliableedge.protocol.method;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.reliableedge.protocol.ProtocolException;
+import com.reliableedge.protocol.message.BatchBody;
+import com.reliableedge.protocol.message.Utf8Json;
 
 /**
  * The JSON codec of the method payloads and the {@code backfillStatus} body. It reads through a tree and checks
@@ -45,16 +46,18 @@ public final class MethodJson {
         if (json.length > maxBytes) {
             throw new ProtocolException(what, json.length + " bytes", "is larger than " + maxBytes + " bytes");
         }
+        Utf8Json.require(what, json);
         JsonNode node;
         try {
             node = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new ProtocolException(what, preview(json), "is not valid JSON: " + e.getOriginalMessage(), e);
+            // The parser's own message quotes the input: say only where it stopped.
+            throw new ProtocolException(what, json.length + " bytes", "is not valid JSON" + BatchBody.at(e), e);
         } catch (IOException e) {
-            throw new ProtocolException(what, preview(json), "is not valid JSON", e);
+            throw new ProtocolException(what, json.length + " bytes", "is not valid JSON", e);
         }
         if (node == null || !node.isObject()) {
-            throw new ProtocolException(what, preview(json), "must be a JSON object");
+            throw new ProtocolException(what, json.length + " bytes", "must be a JSON object");
         }
         return node;
     }
@@ -66,7 +69,7 @@ public final class MethodJson {
             throw ProtocolException.missing(field);
         }
         if (!value.isTextual()) {
-            throw new ProtocolException(field, value.toString(), "must be a JSON string");
+            throw new ProtocolException(field, BatchBody.shown(value), "must be a JSON string");
         }
         return value.textValue();
     }
@@ -77,7 +80,7 @@ public final class MethodJson {
             return null;
         }
         if (!value.isTextual()) {
-            throw new ProtocolException(field, value.toString(), "must be a JSON string");
+            throw new ProtocolException(field, BatchBody.shown(value), "must be a JSON string");
         }
         return value.textValue();
     }
@@ -88,13 +91,8 @@ public final class MethodJson {
             throw ProtocolException.missing(field);
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw new ProtocolException(field, value.toString(), "must be an integer");
+            throw new ProtocolException(field, BatchBody.shown(value), "must be an integer");
         }
         return value.intValue();
-    }
-
-    private static String preview(byte[] json) {
-        String s = new String(json, 0, Math.min(json.length, 80), StandardCharsets.UTF_8);
-        return json.length > 80 ? s + "…" : s;
     }
 }
