@@ -89,7 +89,7 @@ public interface BackfillConfig {
          * Longest time from a request's headers to the end of its body; a client slower than that is disconnected
          * (0 turns the guard off). The idle timeout catches clients that stop; this one those that trickle.
          */
-        @WithDefault("30s")
+        @WithDefault("10s")
         Duration bodyTimeout();
     }
 
