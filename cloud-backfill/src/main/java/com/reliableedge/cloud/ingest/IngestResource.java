@@ -24,7 +24,6 @@ import com.reliableedge.cloud.security.DeviceAuthenticator;
 import com.reliableedge.protocol.ProtocolException;
 import com.reliableedge.protocol.binding.HttpHeaderCodec;
 import com.reliableedge.protocol.index.Identifiers;
-import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.message.BatchBody;
 import com.reliableedge.protocol.message.Envelope;
 import com.reliableedge.protocol.message.MessageProperties;
@@ -165,11 +164,8 @@ public class IngestResource {
      * window would move the stream's end (and its gaps) far past anything a source can have delivered.
      */
     private void requirePlausible(MessageProperties p) {
-        if (p.indexKind() != IndexKind.TIME) {
-            return;
-        }
-        long limit = clock.millis() + config.ingest().maxFuture().toMillis();
-        if (p.window().end() > limit) {
+        if (Plausibility.endsTooFarAhead(p.indexKind(), p.window(), clock.millis(), config.ingest().maxFuture()
+                .toMillis())) {
             throw new ProtocolException(PropertyNames.END_WINDOW, p.indexKind().format(p.window().end()),
                     "lies more than " + config.ingest().maxFuture() + " ahead of the service's clock"
                             + " (backfill.ingest.max-future)");
