@@ -6,7 +6,6 @@ import java.util.Locale;
 
 import jakarta.persistence.TypedQuery;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -54,11 +53,8 @@ public class BackfillResource {
     @GET
     @Operation(summary = "Requests, newest first, optionally in one state")
     public List<Views.RequestView> list(@QueryParam("state") String state,
-            @QueryParam("limit") @DefaultValue("1000") int limit) {
-        if (limit < 1 || limit > StreamResource.MAX_LIMIT) {
-            throw new ProtocolException("limit", Integer.toString(limit), "must be between 1 and "
-                    + StreamResource.MAX_LIMIT);
-        }
+            @QueryParam("limit") String limitParam) {
+        int limit = QueryParams.limit(limitParam, 1000, StreamResource.MAX_LIMIT);
         String where = state == null || state.isEmpty() ? "" : " and r.state = :state";
         TypedQuery<Object[]> query = BackfillRequestEntity.getEntityManager().createQuery(
                 "select r, s from BackfillRequestEntity r, StreamEntity s where s.id = r.streamId" + where

@@ -37,12 +37,9 @@ public class GapResource {
     @GET
     @Operation(summary = "Gaps in a state (default OPEN), oldest observed first, at most `limit`")
     public List<Views.GapView> list(@QueryParam("state") @DefaultValue("OPEN") String state,
-            @QueryParam("limit") @DefaultValue("1000") int limit) {
+            @QueryParam("limit") String limitParam) {
         GapEntity.State wanted = parseState(state);
-        if (limit < 1 || limit > StreamResource.MAX_LIMIT) {
-            throw new ProtocolException("limit", Integer.toString(limit), "must be between 1 and "
-                    + StreamResource.MAX_LIMIT);
-        }
+        int limit = QueryParams.limit(limitParam, 1000, StreamResource.MAX_LIMIT);
         List<Object[]> rows = GapEntity.getEntityManager().createQuery(
                 "select g, s from GapEntity g, StreamEntity s where s.id = g.streamId and g.state = :state"
                         + " order by g.observedAt, g.id",

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,7 +23,6 @@ import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.coverage.GapRules;
 import com.reliableedge.cloud.coverage.StreamHealth;
 import com.reliableedge.cloud.security.OperatorOnly;
-import com.reliableedge.cloud.store.CoverageIntervalEntity;
 import com.reliableedge.cloud.store.EventEntity;
 import com.reliableedge.cloud.store.GapEntity;
 import com.reliableedge.cloud.store.LostWindowEntity;
@@ -33,9 +31,8 @@ import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.ProtocolException;
 import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.Identifiers;
 import com.reliableedge.protocol.index.IndexKind;
-
-import io.quarkus.panache.common.Sort;
 
 /** Streams, their coverage and gaps, and their events (operator API). */
 @Path("/api/v1/streams")
@@ -46,6 +43,8 @@ import io.quarkus.panache.common.Sort;
 public class StreamResource {
 
     static final int MAX_LIMIT = 10_000;
+    static final int DEFAULT_STREAMS_LIMIT = 100;
+    static final int MAX_STREAMS_LIMIT = 1_000;
 
     private final BackfillConfig config;
     private final Clock clock;
@@ -58,18 +57,61 @@ public class StreamResource {
     }
 
     @GET
-    @Operation(summary = "All streams: index kind, first start, last end, covered fraction, open gaps, state")
-    public List<Views.StreamSummary> list() {
-        Map<Long, IntervalSet> coverage = new HashMap<>();
-        for (CoverageIntervalEntity row : CoverageIntervalEntity.<CoverageIntervalEntity>listAll()) {
-            coverage.computeIfAbsent(row.streamId, k -> new IntervalSet()).add(row.startIndex, row.endIndex);
+    @Operation(summary = "Streams in (deviceId, batchId) order, paged by cursor: index kind, first start, last end,"
+            + " covered fraction, open gaps, state")
+    public Views.StreamsPage list(@QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
+        int limit = QueryParams.limit(limitParam, DEFAULT_STREAMS_LIMIT, MAX_STREAMS_LIMIT);
+        String afterDevice = "";
+        String afterBatch = "";
+        if (cursor != null && !cursor.isEmpty()) {
+            int slash = cursor.indexOf('/');
+            if (slash < 0 || !Identifiers.isValid(cursor.substring(0, slash))
+                    || !Identifiers.isValid(cursor.substring(slash + 1))) {
+                throw new ProtocolException("cursor", cursor, "is not a cursor this API gave out");
+            }
+            afterDevice = cursor.substring(0, slash);
+            afterBatch = cursor.substring(slash + 1);
         }
+        List<StreamEntity> rows = StreamEntity.getEntityManager().createQuery("from StreamEntity s"
+                + " where s.deviceId > :d or (s.deviceId = :d and s.batchId > :b) order by s.deviceId, s.batchId",
+                StreamEntity.class)
+                .setParameter("d", afterDevice)
+                .setParameter("b", afterBatch)
+                .setMaxResults(limit + 1)
+                .getResultList();
+        boolean more = rows.size() > limit;
+        List<StreamEntity> page = more ? rows.subList(0, limit) : rows;
+        Map<Long, Long> covered = coveredInBound(page);
         Instant now = clock.instant();
-        List<Views.StreamSummary> out = new ArrayList<>();
-        for (StreamEntity s : StreamEntity.<StreamEntity>listAll(Sort.by("deviceId").and("batchId"))) {
-            out.add(summary(s, coverage.getOrDefault(s.id, new IntervalSet()), now));
+        List<Views.StreamSummary> out = new ArrayList<>(page.size());
+        for (StreamEntity s : page) {
+            out.add(summary(s, covered.getOrDefault(s.id, 0L), now));
         }
-        return out;
+        String next = more ? page.get(page.size() - 1).deviceId + "/" + page.get(page.size() - 1).batchId : null;
+        return new Views.StreamsPage(out, out.size(), next);
+    }
+
+    /**
+     * How much of {@code [origin, lastLiveEnd)} each stream's coverage holds, summed by the database over the
+     * (disjoint) coverage rows: no coverage row is loaded.
+     */
+    private static Map<Long, Long> coveredInBound(List<StreamEntity> page) {
+        List<Long> ids = page.stream().filter(s -> s.origin != null && s.lastLiveEnd != null).map(s -> s.id).toList();
+        Map<Long, Long> covered = new HashMap<>();
+        if (ids.isEmpty()) {
+            return covered;
+        }
+        List<Object[]> sums = StreamEntity.getEntityManager().createQuery("select c.streamId, sum("
+                + "(case when c.endIndex < s.lastLiveEnd then c.endIndex else s.lastLiveEnd end)"
+                + " - (case when c.startIndex > s.origin then c.startIndex else s.origin end))"
+                + " from CoverageIntervalEntity c, StreamEntity s where s.id = c.streamId and s.id in :ids"
+                + " and c.endIndex > s.origin and c.startIndex < s.lastLiveEnd group by c.streamId", Object[].class)
+                .setParameter("ids", ids)
+                .getResultList();
+        for (Object[] row : sums) {
+            covered.put(((Number) row[0]).longValue(), row[1] == null ? 0L : ((Number) row[1]).longValue());
+        }
+        return covered;
     }
 
     @GET
@@ -92,7 +134,9 @@ public class StreamResource {
                 .map(l -> new Views.LostView(s.indexKind.format(l.startIndex), s.indexKind.format(l.endIndex),
                         l.reason, l.requestId, l.recordedAt))
                 .toList();
-        return new Views.StreamDetail(summary(s, coverage, clock.instant()), intervals, gaps, lost);
+        Optional<Interval> bound = GapRules.bound(s.origin, s.lastLiveEnd, null, Long.MIN_VALUE);
+        long covered = bound.map(b -> coverage.coveredLength(b.start(), b.end())).orElse(0L);
+        return new Views.StreamDetail(summary(s, covered, clock.instant()), intervals, gaps, lost);
     }
 
     @GET
@@ -100,11 +144,9 @@ public class StreamResource {
     @Operation(summary = "Events in index order, each once, paged by cursor")
     public Views.EventsPage events(@PathParam("deviceId") String deviceId, @PathParam("batchId") String batchId,
             @QueryParam("from") String from, @QueryParam("to") String to,
-            @QueryParam("limit") @DefaultValue("1000") int limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
         StreamEntity s = stream(deviceId, batchId);
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ProtocolException("limit", Integer.toString(limit), "must be between 1 and " + MAX_LIMIT);
-        }
+        int limit = QueryParams.limit(limitParam, 1000, MAX_LIMIT);
         Interval range = range(s.indexKind, from, to);
         long afterIndex = Long.MIN_VALUE;
         long afterId = Long.MIN_VALUE;
@@ -115,6 +157,9 @@ public class StreamResource {
                 afterId = Long.parseLong(cursor.substring(colon + 1));
             } catch (IndexOutOfBoundsException | NumberFormatException e) {
                 throw new ProtocolException("cursor", cursor, "is not a cursor this API gave out", e);
+            }
+            if (afterId < 0) {
+                throw new ProtocolException("cursor", cursor, "is not a cursor this API gave out");
             }
         }
         List<EventEntity> rows = EventEntity.getEntityManager().createQuery("from EventEntity e"
@@ -146,12 +191,12 @@ public class StreamResource {
                 next);
     }
 
-    Views.StreamSummary summary(StreamEntity s, IntervalSet coverage, Instant now) {
+    /** @param covered how much of {@code [origin, lastLiveEnd)} coverage holds */
+    Views.StreamSummary summary(StreamEntity s, long covered, Instant now) {
         double fraction = 1.0;
         Optional<Interval> bound = GapRules.bound(s.origin, s.lastLiveEnd, null, Long.MIN_VALUE);
         if (bound.isPresent()) {
-            Interval b = bound.get();
-            fraction = (double) coverage.coveredLength(b.start(), b.end()) / (double) b.length();
+            fraction = (double) covered / (double) bound.get().length();
         }
         IndexKind k = s.indexKind;
         return new Views.StreamSummary(s.deviceId, s.batchId, k.wireName(), Views.wire(k, s.firstStart),

@@ -34,6 +34,11 @@ public final class Views {
             Instant lastLiveAt, Instant scanParkedUntil, String scanParkReason) {
     }
 
+    /** A page of {@code GET /api/v1/streams}: pass {@code nextCursor} back as {@code cursor}; null on the last. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record StreamsPage(List<StreamSummary> streams, int count, String nextCursor) {
+    }
+
     /**
      * A gap. An open one tells whether it waits for an operator ({@code needsOperator}, with the {@code reason}):
      * wider than {@code backfill.auto-request-max-span}, it is not requested automatically.

@@ -69,6 +69,17 @@ public interface BackfillConfig {
     @WithDefault("1000")
     int maxNewRequestsPerScan();
 
+    /**
+     * Most streams one device may have; a message that would create one more is refused (400, field
+     * {@code batchId}), so one device cannot fill the database with streams.
+     */
+    @WithDefault("1000")
+    int maxStreamsPerDevice();
+
+    /** The {@code Retry-After} of a 503 answered while the database cannot be written. */
+    @WithDefault("5s")
+    Duration unavailableRetryAfter();
+
     MaxBackfillSpan maxBackfillSpan();
 
     /**
@@ -87,6 +98,17 @@ public interface BackfillConfig {
     ScanPark scanPark();
 
     Health health();
+
+    Http http();
+
+    interface Http {
+        /**
+         * Longest time from a request's headers to the end of its body; a client slower than that is disconnected
+         * (0 turns the guard off). The idle timeout catches clients that stop; this one those that trickle.
+         */
+        @WithDefault("10s")
+        Duration bodyTimeout();
+    }
 
     Invoker invoker();
 
@@ -116,6 +138,13 @@ public interface BackfillConfig {
          */
         @WithDefault("10s")
         Duration deviceKeyCache();
+
+        /**
+         * A time window ending more than this ahead of the service's clock is refused (400, field
+         * {@code endWindow}); generous, so that an edge whose clock drifts is not punished.
+         */
+        @WithDefault("1d")
+        Duration maxFuture();
     }
 
     /** Where requests are split (PROTOCOL.md section 6). */

@@ -1,5 +1,6 @@
 package com.reliableedge.cloud.ingest;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,11 +45,14 @@ public class IngestResource {
     }
 
     private final BackfillConfig config;
+    private final Clock clock;
     private final DeviceAuthenticator authenticator;
     private final IngestService ingest;
 
-    public IngestResource(BackfillConfig config, DeviceAuthenticator authenticator, IngestService ingest) {
+    public IngestResource(BackfillConfig config, Clock clock, DeviceAuthenticator authenticator,
+            IngestService ingest) {
         this.config = config;
+        this.clock = clock;
         this.authenticator = authenticator;
         this.ingest = ingest;
     }
@@ -64,18 +68,15 @@ public class IngestResource {
         if (payload.length > config.maxMessageBytes()) {
             throw tooLarge(payload.length);
         }
-        Map<String, String> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.getRequestHeaders().forEach((name, values) -> {
-            if (values != null && !values.isEmpty()) {
-                byName.put(name, values.get(0));
-            }
-        });
+        Map<String, String> byName = protocolHeaders(headers);
+        requireUtf8(byName.get(HttpHeaderCodec.CONTENT_TYPE));
         Envelope envelope = HttpHeaderCodec.decode(byName);
         int size = payload.length + envelope.propertiesSize();
         if (size > config.maxMessageBytes()) {
             throw tooLarge(size);
         }
         MessageProperties p = envelope.properties();
+        requirePlausible(p);
         String expectedId = p.messageId(deviceId);
         if (!expectedId.equals(envelope.messageId())) {
             throw new ProtocolException(HttpHeaderCodec.MESSAGE_ID, envelope.messageId(),
@@ -111,6 +112,64 @@ public class IngestResource {
                     "the body's window differs from the startWindow/endWindow properties");
         }
         return status;
+    }
+
+    /**
+     * The request's headers, one value per name (names in any case). A protocol header (a property, the message
+     * id, the content type or encoding) that comes more than once is refused, even with equal values: which one
+     * counts would otherwise be up to the HTTP stack.
+     */
+    static Map<String, String> protocolHeaders(HttpHeaders headers) {
+        Map<String, String> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.getRequestHeaders().forEach((name, values) -> {
+            if (name == null || values == null || values.isEmpty()) {
+                return;
+            }
+            boolean protocol = isProtocolHeader(name);
+            if (protocol && (values.size() > 1 || byName.containsKey(name))) {
+                throw new ProtocolException(name, null, "appears more than once; each property is sent once");
+            }
+            byName.put(name, values.get(0));
+        });
+        return byName;
+    }
+
+    private static boolean isProtocolHeader(String name) {
+        return name.regionMatches(true, 0, HttpHeaderCodec.APP_PREFIX, 0, HttpHeaderCodec.APP_PREFIX.length())
+                || name.equalsIgnoreCase(HttpHeaderCodec.MESSAGE_ID)
+                || name.equalsIgnoreCase(HttpHeaderCodec.CONTENT_TYPE)
+                || name.equalsIgnoreCase(HttpHeaderCodec.CONTENT_ENCODING);
+    }
+
+    /** Bodies are UTF-8 (PROTOCOL.md section 2): a {@code charset} parameter naming anything else is 415. */
+    static void requireUtf8(String contentType) {
+        if (contentType == null) {
+            return;
+        }
+        for (String parameter : contentType.split(";")) {
+            int eq = parameter.indexOf('=');
+            if (eq < 0 || !parameter.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+                continue;
+            }
+            String charset = parameter.substring(eq + 1).trim().replace("\"", "");
+            if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+                throw new ApiException(415, "the body must be UTF-8 (charset=utf-8 or none)",
+                        HttpHeaderCodec.CONTENT_TYPE, contentType);
+            }
+        }
+    }
+
+    /**
+     * A time window may not end more than {@code backfill.ingest.max-future} ahead of the service's clock: such a
+     * window would move the stream's end (and its gaps) far past anything a source can have delivered.
+     */
+    private void requirePlausible(MessageProperties p) {
+        if (Plausibility.endsTooFarAhead(p.indexKind(), p.window(), clock.millis(), config.ingest().maxFuture()
+                .toMillis())) {
+            throw new ProtocolException(PropertyNames.END_WINDOW, p.indexKind().format(p.window().end()),
+                    "lies more than " + config.ingest().maxFuture() + " ahead of the service's clock"
+                            + " (backfill.ingest.max-future)");
+        }
     }
 
     private ApiException tooLarge(int size) {

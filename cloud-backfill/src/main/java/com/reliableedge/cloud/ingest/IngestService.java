@@ -16,6 +16,7 @@ import com.reliableedge.cloud.store.EventEntity;
 import com.reliableedge.cloud.store.RecordedBatchEntity;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
+import com.reliableedge.cloud.store.TooManyStreamsException;
 import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
 import com.reliableedge.protocol.index.IndexKind;
@@ -72,12 +73,24 @@ public class IngestService {
         result = QuarkusTransaction.requiringNew().call(() -> streams.findLocked(deviceId, p.batchId())
                 .map(stream -> record(stream, envelope, events, status)).orElse(null));
         if (result == null) {
-            requireKind(streams.findOrCreate(deviceId, p.batchId(), p.indexKind(), clock.instant()), p.indexKind());
+            requireKind(create(deviceId, p), p.indexKind());
             result = QuarkusTransaction.requiringNew().call(() -> record(streams.findLocked(deviceId, p.batchId())
                     .orElseThrow(), envelope, events, status));
         }
         count(result);
         return result;
+    }
+
+    private StreamEntity create(String deviceId, MessageProperties p) {
+        try {
+            return streams.findOrCreate(deviceId, p.batchId(), p.indexKind(), clock.instant(),
+                    config.maxStreamsPerDevice());
+        } catch (TooManyStreamsException e) {
+            // 400, which the edge takes as "refused for good": it drops this stream's batches and keeps sending
+            // the others (a retry code would hold back all of the device's streams). PROTOCOL-DECISIONS.md.
+            throw new ApiException(400, e.getMessage() + " (backfill.max-streams-per-device)", "batchId",
+                    p.batchId());
+        }
     }
 
     private void count(IngestResult result) {

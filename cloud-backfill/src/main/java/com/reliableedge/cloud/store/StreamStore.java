@@ -33,12 +33,21 @@ public class StreamStore {
 
     /**
      * The stream's row, created in its own transaction when missing. Two instances may race to create it: the
-     * unique key lets one win and the other reads the winner's row.
+     * unique key lets one win and the other reads the winner's row. A new stream is counted against
+     * {@code maxStreams} under the lock of the device's row, so concurrent creations (on any instance) cannot pass
+     * the limit together.
+     *
+     * @throws TooManyStreamsException when the device has {@code maxStreams} streams already
      */
-    public StreamEntity findOrCreate(String deviceId, String batchId, IndexKind kind, Instant now) {
+    public StreamEntity findOrCreate(String deviceId, String batchId, IndexKind kind, Instant now, int maxStreams) {
         for (int attempt = 0;; attempt++) {
             try {
                 return QuarkusTransaction.requiringNew().call(() -> find(deviceId, batchId).orElseGet(() -> {
+                    DeviceEntity.findById(deviceId, LockModeType.PESSIMISTIC_WRITE);
+                    long owned = StreamEntity.count("deviceId", deviceId);
+                    if (owned >= maxStreams) {
+                        throw new TooManyStreamsException(deviceId, maxStreams);
+                    }
                     StreamEntity s = new StreamEntity();
                     s.deviceId = deviceId;
                     s.batchId = batchId;

@@ -59,7 +59,7 @@ class OperatorApiTest extends ServiceTestBase {
 
         Edge.operator().get("/api/v1/devices").then().statusCode(200)
                 .body("deviceId", equalTo(List.of("reg-1", "reg-2", "reg-3")))
-                .body("[0].connectionString", nullValue());
+                .body("streams[0].connectionString", nullValue());
         Edge.operator().get("/api/v1/devices/reg-1").then().statusCode(200).body("methodUrl", equalTo(fakeEdge.url()))
                 .body("connectionString", nullValue());
         Edge.operator().contentType("application/json").body(Map.of("deviceId", "reg-1", "methodUrl", fakeEdge.url()))
@@ -145,14 +145,70 @@ class OperatorApiTest extends ServiceTestBase {
         edge.live("s", IndexKind.SEQUENCE, 0, 10, 1, 0).then().statusCode(200);
         edge.live("s", IndexKind.SEQUENCE, 20, 40, 2, 0).then().statusCode(200);
         Edge.operator().get("/api/v1/streams").then().statusCode(200)
-                .body("[0].deviceId", equalTo("sum-1"))
-                .body("[0].batchId", equalTo("s"))
-                .body("[0].indexKind", equalTo("sequence"))
-                .body("[0].firstStart", equalTo("0"))
-                .body("[0].lastEnd", equalTo("40"))
-                .body("[0].coveredFraction", equalTo(0.75f))
-                .body("[0].openGaps", equalTo(1))
-                .body("[0].state", equalTo("GAPPED"));
+                .body("streams[0].deviceId", equalTo("sum-1"))
+                .body("streams[0].batchId", equalTo("s"))
+                .body("streams[0].indexKind", equalTo("sequence"))
+                .body("streams[0].firstStart", equalTo("0"))
+                .body("streams[0].lastEnd", equalTo("40"))
+                .body("streams[0].coveredFraction", equalTo(0.75f))
+                .body("streams[0].openGaps", equalTo(1))
+                .body("streams[0].state", equalTo("GAPPED"));
+    }
+
+    @Test
+    void streamsArePagedByCursor() {
+        for (String device : List.of("pg-b", "pg-a")) {
+            Edge edge = Edge.register(device, fakeEdge.url());
+            for (String stream : List.of("s2", "s1", "s3")) {
+                edge.live(stream, IndexKind.SEQUENCE, 0, 10, 1, 0).then().statusCode(200);
+            }
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonPath page = Edge.operator().queryParam("limit", 4).queryParams(cursor == null
+                    ? Map.of()
+                    : Map.of(
+                            "cursor", cursor))
+                    .get("/api/v1/streams").then().statusCode(200).extract().jsonPath();
+            List<String> keys = page.getList("streams.collect { it.deviceId + '/' + it.batchId }");
+            assertThat(page.getInt("count")).isEqualTo(keys.size());
+            seen.addAll(keys);
+            cursor = page.getString("nextCursor");
+            pages++;
+        } while (cursor != null);
+        assertThat(pages).isEqualTo(2);
+        assertThat(seen).containsExactly("pg-a/s1", "pg-a/s2", "pg-a/s3", "pg-b/s1", "pg-b/s2", "pg-b/s3");
+        // The default page holds them all and says there is nothing after it.
+        Edge.operator().get("/api/v1/streams").then().statusCode(200).body("streams", hasSize(6))
+                .body("nextCursor", nullValue()).body("streams[0].coveredFraction", equalTo(1.0f));
+    }
+
+    @Test
+    void badQueryParametersAre400NamingTheParameter() {
+        Edge edge = Edge.register("qp-1", fakeEdge.url());
+        edge.live("s", IndexKind.SEQUENCE, 0, 10, 1, 0).then().statusCode(200);
+        for (String path : List.of("/api/v1/streams", "/api/v1/streams/qp-1/s/events", "/api/v1/gaps",
+                "/api/v1/backfills")) {
+            for (String limit : List.of("abc", "-1", "0", "100001", "99999999999", "1.5")) {
+                Edge.operator().queryParam("limit", limit).get(path).then().statusCode(400)
+                        .body("field", equalTo("limit")).body("value", equalTo(limit));
+            }
+        }
+        for (String cursor : List.of("zz", "a/b c", "/", "only-device", "1:-5", "x:1")) {
+            String path = cursor.contains(":") ? "/api/v1/streams/qp-1/s/events" : "/api/v1/streams";
+            Edge.operator().queryParam("cursor", cursor).get(path).then().statusCode(400)
+                    .body("field", equalTo("cursor"));
+        }
+        Edge.operator().queryParam("from", "yesterday").get("/api/v1/streams/qp-1/s").then().statusCode(400)
+                .body("field", equalTo("from"));
+        Edge.operator().queryParam("to", "1e3").get("/api/v1/streams/qp-1/s/events").then().statusCode(400)
+                .body("field", equalTo("to"));
+        Edge.operator().queryParam("state", "nope").get("/api/v1/backfills").then().statusCode(400)
+                .body("field", equalTo("state"));
+        Edge.operator().queryParam("limit", "5").get("/api/v1/streams").then().statusCode(200)
+                .body("streams", hasSize(1));
     }
 
     @Test

@@ -2,11 +2,14 @@ package com.reliableedge.cloud.ingest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.equalToIgnoringCase;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -27,9 +30,12 @@ import com.reliableedge.protocol.index.Window;
 import com.reliableedge.protocol.message.BatchBody;
 import com.reliableedge.protocol.message.Envelope;
 import com.reliableedge.protocol.message.MessageProperties;
+import com.reliableedge.protocol.method.BackfillStatus;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.config.EncoderConfig;
 import io.restassured.specification.RequestSpecification;
 
 @QuarkusTest
@@ -228,7 +234,133 @@ class IngestResourceTest extends ServiceTestBase {
         Edge.operator().get("/api/v1/devices/nobody").then().statusCode(404).body("field", equalTo("deviceId"))
                 .body("value", equalTo("nobody"));
         Edge.operator().get("/api/v1/gaps?state=weird").then().statusCode(400).body("field", equalTo("state"));
-        Edge.operator().get("/api/v1/streams").then().statusCode(200).body("", hasSize(0)).body("[0]", nullValue());
+        Edge.operator().get("/api/v1/streams").then().statusCode(200).body("streams", hasSize(0))
+                .body("count", equalTo(0)).body("nextCursor", nullValue());
+    }
+
+    @Test
+    void aTimeWindowEndingFarAheadOfTheClockIsRefusedNamingEndWindow() {
+        Edge edge = Edge.register("site-f", fakeEdge.url());
+        long now = TestClock.CLOCK.millis();
+        long start = now - now % Edge.PERIOD_MS;
+        // Within the default max-future of a day: an edge whose clock runs ahead is not punished.
+        long end = start + Duration.ofHours(23).toMillis();
+        edge.send(MessageProperties.live("line-1", IndexKind.TIME, new Window(start, end), 0, 1, start), "[]"
+                .getBytes()).then().statusCode(200);
+        long far = now + Duration.ofDays(1).toMillis() + 1_000;
+        edge.live("line-2", IndexKind.TIME, far - 1_000, far, 1, far - 1_000).then().statusCode(400)
+                .body("field", equalTo("endWindow")).body("value", equalTo(IndexKind.TIME.format(far)))
+                .body("error", containsString("backfill.ingest.max-future"));
+        long year9999 = Instant.parse("9999-12-31T00:00:00Z").toEpochMilli();
+        edge.status("line-1", IndexKind.TIME, year9999, year9999 + 1_000, "r-1", BackfillStatus.Outcome.COMPLETED,
+                null).then().statusCode(400).body("field", equalTo("endWindow"));
+        assertThat(Database.count("recorded_batch")).isEqualTo(1);
+        assertThat(Database.count("stream")).isEqualTo(1);
+    }
+
+    @Test
+    void duplicateProtocolHeadersAreRefusedNamingTheHeader() {
+        Edge edge = Edge.register("site-d", fakeEdge.url());
+        List<byte[]> events = Edge.events("line-1", SEQ, 0, 2);
+        MessageProperties p = MessageProperties.live("line-1", SEQ, new Window(0, 2), events.size(), 1, 0);
+        for (String second : List.of("line-2", "line-1")) {
+            RequestSpecification spec = given().header("Authorization", edge.token());
+            HttpHeaderCodec.encode(Envelope.of(edge.deviceId(), p)).forEach((name, value) -> {
+                if (!name.equals(HttpHeaderCodec.CONTENT_TYPE)) {
+                    spec.header(name, value);
+                }
+            });
+            // Conflicting or identical: a property is sent once.
+            spec.header("iothub-app-batchId", second).contentType("application/json").body(BatchBody.join(events))
+                    .post("/api/v1/devices/site-d/messages").then().statusCode(400)
+                    .body("field", equalToIgnoringCase("iothub-app-batchId"))
+                    .body("error", containsString("more than once"));
+        }
+        assertThat(Database.count("recorded_batch")).isZero();
+    }
+
+    @Test
+    void aBodyThatIsNotPlainUtf8IsRefused() {
+        Edge edge = Edge.register("site-u", fakeEdge.url());
+        String json = new String(BatchBody.join(Edge.events("line-1", SEQ, 0, 2)), StandardCharsets.UTF_8);
+        MessageProperties p = MessageProperties.live("line-1", SEQ, new Window(0, 2), 2, 1, 0);
+        byte[] utf8Bom = concat(new byte[]{(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, json.getBytes(
+                StandardCharsets.UTF_8));
+        byte[] utf16Bom = json.getBytes(StandardCharsets.UTF_16); // big-endian with a byte-order mark
+        byte[] utf16 = json.getBytes(StandardCharsets.UTF_16LE); // no mark: Jackson would detect it by itself
+        byte[] latin1 = "[{\"index\":\"0\",\"v\":\"\u00e9\"},{\"index\":\"1\"}]".getBytes(StandardCharsets.ISO_8859_1);
+        for (byte[] body : List.of(utf8Bom, utf16Bom, utf16, latin1)) {
+            edge.send(p, body).then().statusCode(400).body("field", equalTo("body"))
+                    .body("value", equalTo(body.length + " bytes"));
+        }
+        edge.send(p, BatchBody.gzip(utf16Bom.clone())).then().statusCode(400).body("field", equalTo("body"));
+        assertThat(Database.count("recorded_batch")).isZero();
+        edge.send(p, json.getBytes(StandardCharsets.UTF_8)).then().statusCode(200);
+    }
+
+    @Test
+    void aCharsetOtherThanUtf8Is415() {
+        Edge edge = Edge.register("site-cs", fakeEdge.url());
+        List<byte[]> events = Edge.events("line-1", SEQ, 0, 2);
+        MessageProperties p = MessageProperties.live("line-1", SEQ, new Window(0, 2), events.size(), 1, 0);
+        for (String type : List.of("application/json; charset=latin1", "application/json;charset=\"UTF-16\"")) {
+            RequestSpecification spec = given().header("Authorization", edge.token());
+            HttpHeaderCodec.encode(Envelope.of(edge.deviceId(), p)).forEach((name, value) -> {
+                if (!name.equals(HttpHeaderCodec.CONTENT_TYPE)) {
+                    spec.header(name, value);
+                }
+            });
+            spec.config(RestAssured.config().encoderConfig(EncoderConfig.encoderConfig()
+                    .appendDefaultContentCharsetToContentTypeIfUndefined(false)))
+                    .header("Content-Type", type).body(BatchBody.join(events))
+                    .post("/api/v1/devices/site-cs/messages").then().statusCode(415)
+                    .body("field", equalTo("Content-Type")).body("value", equalTo(type));
+        }
+        assertThat(Database.count("recorded_batch")).isZero();
+        RequestSpecification spec = given().header("Authorization", edge.token());
+        HttpHeaderCodec.encode(Envelope.of(edge.deviceId(), p)).forEach((name, value) -> {
+            if (!name.equals(HttpHeaderCodec.CONTENT_TYPE)) {
+                spec.header(name, value);
+            }
+        });
+        spec.contentType("application/json; charset=UTF-8").body(BatchBody.join(events))
+                .post("/api/v1/devices/site-cs/messages").then().statusCode(200);
+    }
+
+    @Test
+    void errorBodiesNeverEchoParserInternalsOrPayload() {
+        Edge edge = Edge.register("site-p", fakeEdge.url());
+        MessageProperties p = MessageProperties.live("line-1", SEQ, new Window(0, 2), 2, 1, 0);
+        List<String> bodies = List.of("[{\"index\":\"0\",\"secret\":\"SECRET-PAYLOAD\" nonsense",
+                "[\"SECRET-PAYLOAD\", {\"index\":\"1\"}]", "{\"SECRET-PAYLOAD\": 1}",
+                "[{\"index\":{\"SECRET-PAYLOAD\":\"" + "x".repeat(5_000) + "\"}},{\"index\":\"1\"}]");
+        for (String body : bodies) {
+            String answer = edge.send(p, body.getBytes(StandardCharsets.UTF_8)).then().statusCode(400).extract()
+                    .asString();
+            assertThat(answer).doesNotContain("SECRET-PAYLOAD", "com.fasterxml", "Exception", "Unexpected character",
+                    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+            assertThat(answer.length()).isLessThan(1_500);
+        }
+        // A property value is named, cut short and without control characters.
+        String answer = given().headers(headersWith(edge, p, "iothub-app-endWindow", "9".repeat(3_000)))
+                .header("Authorization", edge.token()).contentType("application/json").body("[]")
+                .post("/api/v1/devices/site-p/messages").then().statusCode(400).body("field", equalTo("endWindow"))
+                .extract().asString();
+        assertThat(answer.length()).isLessThan(1_500);
+        assertThat(Database.count("recorded_batch")).isZero();
+    }
+
+    private static Map<String, String> headersWith(Edge edge, MessageProperties p, String name, String value) {
+        Map<String, String> headers = new HashMap<>(HttpHeaderCodec.encode(Envelope.of(edge.deviceId(), p)));
+        headers.remove(HttpHeaderCodec.CONTENT_TYPE);
+        headers.put(name, value);
+        return headers;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** Sends a valid batch with some headers replaced or removed (null value) and checks the 400 names it. */

@@ -297,9 +297,9 @@ class BackfillFlowTest extends ServiceTestBase {
         advance(Duration.ofMinutes(6));
         scan();
         assertThat(fakeEdge.calls()).isEmpty();
-        Edge.operator().get("/api/v1/streams").then().body("[0].state", equalTo("STALLED"));
+        Edge.operator().get("/api/v1/streams").then().body("streams[0].state", equalTo("STALLED"));
         edge.live("s", SEQ, 40, 50, 3, 0).then().statusCode(200);
-        Edge.operator().get("/api/v1/streams").then().body("[0].state", equalTo("GAPPED"));
+        Edge.operator().get("/api/v1/streams").then().body("streams[0].state", equalTo("GAPPED"));
         scan();
         assertThat(onlyCall(fakeEdge).startWindow()).isEqualTo("10");
     }

@@ -5,9 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +88,7 @@ public final class BatchBody {
     public static List<Event> decode(byte[] body, String contentEncoding, IndexKind kind, Window window,
             int expectedCount, int maxDecodedBytes) {
         byte[] json = MessageProperties.GZIP.equals(contentEncoding) ? gunzip(body, maxDecodedBytes) : body;
-        requireUtf8(json);
+        Utf8Json.require(BODY, json);
         List<Element> elements = scan(json);
         if (elements.size() != expectedCount) {
             throw new ProtocolException(PropertyNames.EVENT_COUNT, Integer.toString(expectedCount),
@@ -103,11 +100,12 @@ public final class BatchBody {
             Element element = elements.get(i);
             String field = "body[" + i + "].index";
             if (element.notAnObject() != null) {
-                throw new ProtocolException("body[" + i + "]", element.notAnObject().toString(),
+                // Only its type: the element is a piece of the payload.
+                throw new ProtocolException("body[" + i + "]", typeOf(element.notAnObject()),
                         "must be a JSON object");
             }
             if (element.indexFields() > 1) {
-                throw new ProtocolException(field, element.index().toString(), "appears more than once");
+                throw new ProtocolException(field, shown(element.index()), "appears more than once");
             }
             long index = readIndex(field, element.index(), kind);
             if (!window.contains(index)) {
@@ -144,11 +142,11 @@ public final class BatchBody {
                     parser.skipChildren();
                 }
                 requireEnd(parser, json);
-                throw new ProtocolException(BODY, preview(json), "must be a JSON array of events");
+                throw new ProtocolException(BODY, size(json), "must be a JSON array of events");
             }
             for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
                 if (token == null) {
-                    throw new ProtocolException(BODY, preview(json), "is not valid JSON: the array is not closed");
+                    throw new ProtocolException(BODY, size(json), "is not valid JSON: the array is not closed");
                 }
                 if (token != JsonToken.START_OBJECT) {
                     elements.add(new Element(0, 0, null, 0, MAPPER.readTree(parser)));
@@ -172,9 +170,10 @@ public final class BatchBody {
             }
             requireEnd(parser, json);
         } catch (JsonProcessingException e) {
-            throw new ProtocolException(BODY, preview(json), "is not valid JSON: " + e.getOriginalMessage(), e);
+            // The parser's own message quotes the body: say only where it stopped.
+            throw new ProtocolException(BODY, size(json), "is not valid JSON" + at(e), e);
         } catch (IOException e) {
-            throw new ProtocolException(BODY, preview(json), "is not valid JSON", e);
+            throw new ProtocolException(BODY, size(json), "is not valid JSON", e);
         }
         return elements;
     }
@@ -184,28 +183,11 @@ public final class BatchBody {
      * and UTF-32 from the first bytes (and then has no byte offsets to cut events at), and it skips the fields it
      * does not read without checking their bytes, which would store such an event altered. Found by fuzzing.
      */
-    private static void requireUtf8(byte[] json) {
-        // Jackson guesses UTF-16/32 from a zero byte among the first four; a NUL is never valid JSON text anyway.
-        for (int i = 0; i < Math.min(4, json.length); i++) {
-            if (json[i] == 0) {
-                throw new ProtocolException(BODY, json.length + " bytes", "is not UTF-8 (a zero byte at " + i + ")");
-            }
-        }
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(json));
-        } catch (CharacterCodingException e) {
-            throw new ProtocolException(BODY, json.length + " bytes", "is not valid UTF-8", e);
-        }
-        if (json.length >= 3 && (json[0] & 0xff) == 0xef && (json[1] & 0xff) == 0xbb && (json[2] & 0xff) == 0xbf) {
-            throw new ProtocolException(BODY, json.length + " bytes", "starts with a byte order mark");
-        }
-    }
 
     /** Trailing content after the JSON value ("[]garbage") is malformed JSON, not something to ignore. */
     private static void requireEnd(JsonParser parser, byte[] json) throws IOException {
         if (parser.nextToken() != null) {
-            throw new ProtocolException(BODY, preview(json), "is not valid JSON: trailing content after the array");
+            throw new ProtocolException(BODY, size(json), "is not valid JSON: trailing content after the array");
         }
     }
 
@@ -219,7 +201,7 @@ public final class BatchBody {
         if (kind == IndexKind.SEQUENCE && node.isIntegralNumber() && node.canConvertToLong()) {
             return node.longValue();
         }
-        throw new ProtocolException(field, node.toString(), "must be the index's wire form in a JSON string");
+        throw new ProtocolException(field, shown(node), "must be the index's wire form in a JSON string");
     }
 
     /** Inflates a gzipped body, refusing to inflate past {@code maxBytes}. */
@@ -241,8 +223,35 @@ public final class BatchBody {
         }
     }
 
-    private static String preview(byte[] json) {
-        String s = new String(json, 0, Math.min(json.length, 80), StandardCharsets.UTF_8);
-        return json.length > 80 ? s + "…" : s;
+    /**
+     * A JSON value as an error may show it: a string or number as it is (the error cuts it short), an object, array
+     * or other value only by its type, so that no piece of a payload goes back to the sender.
+     */
+    public static String shown(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isNumber()) {
+            return node.toString();
+        }
+        return typeOf(node);
+    }
+
+    private static String typeOf(JsonNode node) {
+        return "(a JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ")";
+    }
+
+    private static String size(byte[] json) {
+        return json.length + " bytes";
+    }
+
+    /** Where a parser stopped, as " at byte N" (nothing of the parser's message, which quotes the input). */
+    public static String at(JsonProcessingException e) {
+        return e.getLocation() == null || e.getLocation().getByteOffset() < 0
+                ? ""
+                : " (at byte " + e.getLocation().getByteOffset() + ")";
     }
 }

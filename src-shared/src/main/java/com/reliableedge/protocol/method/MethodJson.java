@@ -1,17 +1,11 @@
 package com.reliableedge.protocol.method;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -20,6 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.reliableedge.protocol.ProtocolException;
+import com.reliableedge.protocol.message.BatchBody;
+import com.reliableedge.protocol.message.Utf8Json;
 
 /**
  * The JSON codec of the method payloads and the {@code backfillStatus} body. It reads through a tree and checks
@@ -61,56 +57,28 @@ public final class MethodJson {
         if (json.length > maxBytes) {
             throw new ProtocolException(what, json.length + " bytes", "is larger than " + maxBytes + " bytes");
         }
-        String text = strictUtf8(what, json);
+        Utf8Json.require(what, json);
         JsonNode node;
         try {
-            rejectDuplicateKeys(what, text);
-            node = MAPPER.readTree(text);
+            rejectDuplicateKeys(what, json);
+            node = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-            throw new ProtocolException(what, null, "is not valid JSON" + where, e);
+            // The parser's own message quotes the input: say only where it stopped.
+            throw new ProtocolException(what, json.length + " bytes", "is not valid JSON" + BatchBody.at(e), e);
         } catch (IOException e) {
-            throw new ProtocolException(what, null, "is not valid JSON", e);
+            throw new ProtocolException(what, json.length + " bytes", "is not valid JSON", e);
         }
         if (node == null || !node.isObject()) {
-            throw new ProtocolException(what, null, "must be a JSON object, not " + kind(node));
+            throw new ProtocolException(what, json.length + " bytes", "must be a JSON object, not " + kind(node));
         }
         return node;
     }
 
-    /** The bytes as UTF-8, strictly: a byte-order mark or a malformed sequence throws naming its byte offset. */
-    private static String strictUtf8(String what, byte[] bytes) {
-        if (startsWith(bytes, 0xEF, 0xBB, 0xBF) || startsWith(bytes, 0xFE, 0xFF) || startsWith(bytes, 0xFF, 0xFE)
-                || startsWith(bytes, 0x00, 0x00, 0xFE, 0xFF)) {
-            throw new ProtocolException(what, null, "starts with a byte-order mark: send UTF-8 without one");
-        }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        try {
-            return decoder.decode(in).toString();
-        } catch (CharacterCodingException e) {
-            throw new ProtocolException(what, null, "is not valid UTF-8 (at byte " + in.position() + ")");
-        }
-    }
-
-    private static boolean startsWith(byte[] bytes, int... prefix) {
-        if (bytes.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (bytes[i] != (byte) prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /** Walks the tokens once, keeping each open object's keys; a key seen twice in one object throws naming it. */
-    private static void rejectDuplicateKeys(String what, String text) throws IOException {
+    private static void rejectDuplicateKeys(String what, byte[] json) throws IOException {
         Deque<Set<String>> open = new ArrayDeque<>();
-        try (JsonParser p = MAPPER.getFactory().createParser(text)) {
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 switch (t) {
                     case START_OBJECT -> open.push(new HashSet<>());
@@ -153,10 +121,6 @@ public final class MethodJson {
         };
     }
 
-    /** The value as shown in an error: a scalar as it is (the protocol truncates it), a container by its kind. */
-    private static String shownValue(JsonNode value) {
-        return value.isContainerNode() ? kind(value) : value.asText();
-    }
 
     /** The string {@code field} of {@code node}; missing, null or not a string throws naming the field. */
     public static String requiredText(JsonNode node, String field) {
@@ -165,7 +129,7 @@ public final class MethodJson {
             throw ProtocolException.missing(field);
         }
         if (!value.isTextual()) {
-            throw new ProtocolException(field, shownValue(value), "must be a JSON string");
+            throw new ProtocolException(field, BatchBody.shown(value), "must be a JSON string");
         }
         return value.textValue();
     }
@@ -176,7 +140,7 @@ public final class MethodJson {
             return null;
         }
         if (!value.isTextual()) {
-            throw new ProtocolException(field, shownValue(value), "must be a JSON string");
+            throw new ProtocolException(field, BatchBody.shown(value), "must be a JSON string");
         }
         return value.textValue();
     }
@@ -187,7 +151,7 @@ public final class MethodJson {
             throw ProtocolException.missing(field);
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw new ProtocolException(field, shownValue(value), "must be an integer");
+            throw new ProtocolException(field, BatchBody.shown(value), "must be an integer");
         }
         return value.intValue();
     }

@@ -52,15 +52,20 @@ public final class CloudClient {
         return answer.get("connectionString").asText();
     }
 
+    /** Every stream, following the list's cursor page by page. */
     public List<Stream> streams() throws IOException, InterruptedException {
         List<Stream> out = new ArrayList<>();
-        for (JsonNode s : send("GET", "/api/v1/streams", null, 200)) {
-            out.add(new Stream(s.path("deviceId").asText(), s.path("batchId").asText(), IndexKind.fromWire(
-                    "indexKind", s.path("indexKind").asText()), text(s, "origin"), text(s, "lastLiveEnd"),
-                    s.path(
-                            "coveredFraction").asDouble(),
-                    s.path("openGaps").asInt(), s.path("state").asText()));
-        }
+        String cursor = null;
+        do {
+            JsonNode page = send("GET", "/api/v1/streams?limit=1000" + (cursor == null ? "" : "&cursor=" + enc(cursor)),
+                    null, 200);
+            for (JsonNode s : page.path("streams")) {
+                out.add(new Stream(s.path("deviceId").asText(), s.path("batchId").asText(), IndexKind.fromWire(
+                        "indexKind", s.path("indexKind").asText()), text(s, "origin"), text(s, "lastLiveEnd"),
+                        s.path("coveredFraction").asDouble(), s.path("openGaps").asInt(), s.path("state").asText()));
+            }
+            cursor = text(page, "nextCursor");
+        } while (cursor != null);
         return out;
     }
 

@@ -81,6 +81,9 @@ public final class AppProcess implements Closeable {
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // As in the Dockerfiles: an OutOfMemoryError ends the process (a supervisor restarts it) instead of leaving
+        // it half alive.
+        command.add("-XX:+ExitOnOutOfMemoryError");
         command.addAll(jvmFlags);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
