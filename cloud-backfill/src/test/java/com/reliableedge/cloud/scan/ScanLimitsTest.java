@@ -144,10 +144,10 @@ class ScanLimitsTest extends ServiceTestBase {
         scan();
         assertThat(calledDevices()).containsExactly("iso-y");
         assertThat(metric("backfill_scan_stream_failures_total")).isEqualTo(before + 1);
-        JsonPath streams = get("/api/v1/streams");
-        assertThat(streams.getString("find { it.deviceId == 'iso-x' }.scanParkReason"))
+        JsonPath streams = get("/api/v1/streams?limit=1000");
+        assertThat(streams.getString("streams.find { it.deviceId == 'iso-x' }.scanParkReason"))
                 .startsWith("planning failed: ProtocolException");
-        assertThat(streams.getString("find { it.deviceId == 'iso-y' }.scanParkReason")).isNull();
+        assertThat(streams.getString("streams.find { it.deviceId == 'iso-y' }.scanParkReason")).isNull();
 
         // Parked: left out until the backoff (1 min) passed, then tried again, and parked for twice as long.
         scan();
@@ -155,7 +155,8 @@ class ScanLimitsTest extends ServiceTestBase {
         advance(Duration.ofMinutes(1));
         scan();
         assertThat(metric("backfill_scan_stream_failures_total")).isEqualTo(before + 2);
-        assertThat(Instant.parse(get("/api/v1/streams").getString("find { it.deviceId == 'iso-x' }.scanParkedUntil")))
+        assertThat(Instant.parse(
+                get("/api/v1/streams?limit=1000").getString("streams.find { it.deviceId == 'iso-x' }.scanParkedUntil")))
                 .isEqualTo(TestClock.CLOCK.instant().plus(Duration.ofMinutes(2)));
 
         // The operator repairs the row and un-parks the stream: the next scan requests its hole.
@@ -165,7 +166,9 @@ class ScanLimitsTest extends ServiceTestBase {
                 .body("wasParked", equalTo(true)).body("reason", org.hamcrest.Matchers.startsWith("planning failed"));
         scan();
         assertThat(calledDevices()).containsExactly("iso-y", "iso-x");
-        assertThat(get("/api/v1/streams").getString("find { it.deviceId == 'iso-x' }.scanParkReason")).isNull();
+        assertThat(
+                get("/api/v1/streams?limit=1000").getString("streams.find { it.deviceId == 'iso-x' }.scanParkReason"))
+                .isNull();
         Edge.operator().post("/api/v1/streams/iso-x/nope/unpark").then().statusCode(404);
     }
 }

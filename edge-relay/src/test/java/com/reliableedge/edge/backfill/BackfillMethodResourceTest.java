@@ -138,7 +138,7 @@ class BackfillMethodResourceTest {
         call(auth(), json.getBytes(StandardCharsets.UTF_16)).statusCode(400);
         call(auth(), json.getBytes(StandardCharsets.UTF_16LE)).statusCode(400);
         call(auth(), json.replace("line-1", "l\u00efne-1").getBytes(StandardCharsets.ISO_8859_1)).statusCode(400)
-                .body("message", containsString("not valid UTF-8"));
+                .body("message", containsString("not well-formed UTF-8"));
         assertThat(relay.buffer().job(id)).isEmpty();
         assertThat(jobs()).isEqualTo(before);
         // A charset of UTF-8, spelled either way and quoted or not, is fine.

@@ -74,7 +74,6 @@ public final class MethodJson {
         return node;
     }
 
-
     /** Walks the tokens once, keeping each open object's keys; a key seen twice in one object throws naming it. */
     private static void rejectDuplicateKeys(String what, byte[] json) throws IOException {
         Deque<Set<String>> open = new ArrayDeque<>();
@@ -120,7 +119,6 @@ public final class MethodJson {
             default -> "another value";
         };
     }
-
 
     /** The string {@code field} of {@code node}; missing, null or not a string throws naming the field. */
     public static String requiredText(JsonNode node, String field) {

@@ -59,13 +59,14 @@ class MethodPayloadTest {
         assertThat(bom.field()).isEqualTo("payload");
         assertThat(bom).hasMessageContaining("byte-order mark");
         // UTF-16 with and without its mark: Jackson would detect and read it; the protocol says UTF-8.
-        assertThat(errorOf(VALID.getBytes(StandardCharsets.UTF_16))).hasMessageContaining("byte-order mark");
+        assertThat(errorOf(VALID.getBytes(StandardCharsets.UTF_16))).hasMessageContaining("must be UTF-8, not UTF-16");
         assertThat(errorOf(VALID.getBytes(StandardCharsets.UTF_16LE)).field()).isEqualTo("payload");
         assertThat(errorOf(VALID.getBytes(StandardCharsets.UTF_16BE)).field()).isEqualTo("payload");
         // Latin-1 'é' (0xE9) is not UTF-8.
         byte[] latin1 = VALID.replace("\"b\"", "\"caf\u00e9\"").getBytes(StandardCharsets.ISO_8859_1);
         ProtocolException notUtf8 = errorOf(latin1);
-        assertThat(notUtf8).hasMessageContaining("is not valid UTF-8 (at byte " + (VALID.indexOf("\"b\"") + 4) + ")");
+        assertThat(notUtf8)
+                .hasMessageContaining("is not well-formed UTF-8 (at byte " + (VALID.indexOf("\"b\"") + 4) + ")");
     }
 
     @Test
@@ -97,7 +98,7 @@ class MethodPayloadTest {
                     "token").doesNotContain("com.fasterxml");
         }
         assertThat(errorOf("{\"requestId\": x}".getBytes(StandardCharsets.UTF_8))).hasMessage(
-                "payload is not valid JSON (line 1, column 15)");
+                "payload '16 bytes' is not valid JSON (at byte 14)");
     }
 
     @Test
