@@ -104,7 +104,7 @@ public class EdgeRelay {
                 kind -> kind == IndexKind.TIME
                         ? b.maxWindow().toMillis()
                         : b.maxSequenceWindow(),
-                config.source().maxEventsPerPoll(), b.maxActiveJobs(), wallClock, metrics);
+                config.source().maxEventsPerPoll(), b.maxStepBytes(), b.maxActiveJobs(), wallClock, metrics);
         backfillWorker = new BackfillWorker(backfill, sender::wake);
         ingest = new IngestLoop(source, buffer, this::limits, encoder, config.source().maxEventsPerPoll(), config
                 .source().pollInterval(), wallClock, clock, metrics, () -> {

@@ -63,6 +63,7 @@ public class BackfillService {
     private final Function<IndexKind, Long> chunkSpan;
     private final Function<IndexKind, Long> maxWindow;
     private final int maxEventsPerRead;
+    private final long maxStepBytes;
     private final int maxActiveJobs;
     private final Clock clock;
     private final RelayMetrics metrics;
@@ -70,8 +71,8 @@ public class BackfillService {
 
     public BackfillService(BatchBuffer buffer, SourceAdapter source, String deviceId, BatchEncoder encoder,
             Function<StreamInfo, SealLimits> limits, Function<IndexKind, Long> chunkSpan,
-            Function<IndexKind, Long> maxWindow, int maxEventsPerRead, int maxActiveJobs, Clock clock,
-            RelayMetrics metrics) {
+            Function<IndexKind, Long> maxWindow, int maxEventsPerRead, long maxStepBytes, int maxActiveJobs,
+            Clock clock, RelayMetrics metrics) {
         this.buffer = buffer;
         this.source = source;
         this.deviceId = deviceId;
@@ -80,6 +81,7 @@ public class BackfillService {
         this.chunkSpan = chunkSpan;
         this.maxWindow = maxWindow;
         this.maxEventsPerRead = maxEventsPerRead;
+        this.maxStepBytes = maxStepBytes;
         this.maxActiveJobs = maxActiveJobs;
         this.clock = clock;
         this.metrics = metrics;
@@ -218,7 +220,8 @@ public class BackfillService {
             Window chunk = step.window();
             HistoryRead read;
             try {
-                read = source.read(job.streamId(), chunk, maxEventsPerRead);
+                // One step is one transaction: bounded in bytes too, so it fits on a disk that has just filled up.
+                read = ChunkPlanner.limitBytes(source.read(job.streamId(), chunk, maxEventsPerRead), maxStepBytes);
             } catch (RuntimeException e) {
                 // Transient as far as we know: the part is reported failed, and the cloud may ask again.
                 Log.warnf("History read of %s %s failed: %s", job.streamId(), chunk.toString(job.kind()), e

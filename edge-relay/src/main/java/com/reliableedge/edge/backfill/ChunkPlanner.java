@@ -1,7 +1,10 @@
 package com.reliableedge.edge.backfill;
 
+import java.util.List;
 import java.util.OptionalLong;
 
+import com.reliableedge.edge.source.HistoryRead;
+import com.reliableedge.edge.source.SourceEvent;
 import com.reliableedge.protocol.index.Window;
 
 /**
@@ -113,5 +116,41 @@ final class ChunkPlanner {
     static long width(long start, long end) {
         long w = end - start;
         return w < 0 ? Long.MAX_VALUE : w;
+    }
+
+    /**
+     * The part of {@code read} that one step seals: its events up to {@code maxBytes} of event JSON, cut on an index
+     * boundary (the read then ends at the first index left out, as a read stopped by its event limit does). The
+     * events of the first index are always kept, so every step makes progress.
+     */
+    static HistoryRead limitBytes(HistoryRead read, long maxBytes) {
+        List<SourceEvent> events = read.events();
+        long bytes = 0;
+        int cut = events.size();
+        for (int i = 0; i < events.size(); i++) {
+            bytes += events.get(i).json().length;
+            if (bytes > maxBytes) {
+                cut = i;
+                break;
+            }
+        }
+        if (cut == events.size()) {
+            return read;
+        }
+        long first = events.get(0).index();
+        if (events.get(cut).index() == first) {
+            // Past the budget within the first index: keep that index whole, cut at the next one.
+            while (cut < events.size() && events.get(cut).index() == first) {
+                cut++;
+            }
+            if (cut == events.size()) {
+                return read;
+            }
+        } else {
+            while (events.get(cut - 1).index() == events.get(cut).index()) {
+                cut--;
+            }
+        }
+        return new HistoryRead(events.subList(0, cut), read.availableFrom(), events.get(cut).index());
     }
 }

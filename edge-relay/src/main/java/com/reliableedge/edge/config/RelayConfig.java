@@ -200,6 +200,13 @@ public interface RelayConfig {
         long chunkSequenceSpan();
 
         /**
+         * Most bytes of event JSON sealed in one backfill step (one transaction); a larger read is cut on an index
+         * boundary and the rest served by the next step, so a step fits on a disk that has just filled up.
+         */
+        @WithDefault("2097152")
+        long maxStepBytes();
+
+        /**
          * Widest window a backfill call may ask for on a time-indexed stream; wider ones are answered 400. Matches
          * the cloud's {@code backfill.auto-request-max-span}.
          */

@@ -88,7 +88,8 @@ class BackfillServicePropertiesTest {
             buffer.sealLive(held, new StreamCursor("seq-1", IndexKind.SEQUENCE, cursor, seq, cursor - 20_000, 0),
                     null, START);
             BackfillService service = new BackfillService(buffer, source, DEVICE, new BatchEncoder(rnd.nextBoolean()),
-                    s -> limits, k -> (long) (100 + rnd.nextInt(5_000)), k -> MAX_WINDOW, 50 + rnd.nextInt(2_000), 4,
+                    s -> limits, k -> (long) (100 + rnd.nextInt(5_000)), k -> MAX_WINDOW, 50 + rnd.nextInt(2_000),
+                    1 + rnd.nextInt(200_000), 4,
                     clock,
                     new RelayMetrics(new SimpleMeterRegistry()));
             long from = cursor - rnd.nextInt(40_000);

@@ -66,7 +66,7 @@ class BackfillServiceTest {
         SealLimits limits = new SealLimits(8192, 1000, 30_000, 0, 1);
         return new BackfillService(buffer, source, DEVICE, new BatchEncoder(true), s -> limits, k -> chunkSpan,
                 k -> k == IndexKind.TIME ? MAX_WINDOW : MAX_SEQUENCE_WINDOW, 5000,
-                maxActiveJobs, clock, new RelayMetrics(new SimpleMeterRegistry()));
+                2 << 20, maxActiveJobs, clock, new RelayMetrics(new SimpleMeterRegistry()));
     }
 
     private static byte[] request(String id, long start, long end) {

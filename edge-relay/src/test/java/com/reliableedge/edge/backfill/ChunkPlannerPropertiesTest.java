@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
 
+import com.reliableedge.edge.source.HistoryRead;
+import com.reliableedge.edge.source.SourceEvent;
 import com.reliableedge.protocol.index.Window;
 
 import net.jqwik.api.ForAll;
@@ -205,5 +207,48 @@ class ChunkPlannerPropertiesTest {
         assertThat(ChunkPlanner.width(Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
         assertThat(ChunkPlanner.saturatedAdd(Long.MIN_VALUE + rnd.nextInt(1000), Long.MAX_VALUE)).isLessThan(
                 Long.MAX_VALUE);
+    }
+
+    /**
+     * The byte limit of a step keeps a prefix of the read, cut on an index boundary: within the budget, or exactly
+     * the first index when that alone is over it; the read then ends at the first index left out.
+     */
+    @Property(tries = 2000)
+    void aStepIsCutOnAnIndexBoundaryWithinItsByteBudget(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        List<SourceEvent> events = new ArrayList<>();
+        long index = rnd.nextInt(3) == 0 ? Long.MAX_VALUE - 200 : rnd.nextInt(1000) - 500;
+        int n = 1 + rnd.nextInt(60);
+        for (int i = 0; i < n && index < Long.MAX_VALUE - 1; i++) {
+            events.add(new SourceEvent(index, new byte[1 + rnd.nextInt(300)]));
+            if (rnd.nextInt(3) > 0) {
+                index += 1 + rnd.nextInt(3);
+            }
+        }
+        long readTo = index + 1;
+        HistoryRead read = new HistoryRead(events, Long.MIN_VALUE, readTo);
+        long budget = 1 + rnd.nextInt(8_000);
+
+        HistoryRead step = ChunkPlanner.limitBytes(read, budget);
+
+        List<SourceEvent> kept = step.events();
+        assertThat(kept).isNotEmpty();
+        assertThat(events.subList(0, kept.size())).isEqualTo(kept);
+        long bytes = kept.stream().mapToLong(e -> e.json().length).sum();
+        long total = events.stream().mapToLong(e -> e.json().length).sum();
+        boolean onlyFirstIndex = kept.stream().allMatch(e -> e.index() == events.get(0).index());
+        assertThat(bytes <= budget || onlyFirstIndex).as("within the budget, or the first index alone").isTrue();
+        if (kept.size() == events.size()) {
+            assertThat(step).isSameAs(read);
+            assertThat(total <= budget || onlyFirstIndex).isTrue();
+        } else {
+            SourceEvent firstLeft = events.get(kept.size());
+            assertThat(step.readTo()).isEqualTo(firstLeft.index());
+            assertThat(firstLeft.index()).isGreaterThan(kept.get(kept.size() - 1).index());
+            // As much as fits: the next whole index would have passed the budget (or the first index alone did).
+            long withNext = bytes + events.stream().filter(e -> e.index() == firstLeft.index())
+                    .mapToLong(e -> e.json().length).sum();
+            assertThat(withNext > budget).isTrue();
+        }
     }
 }

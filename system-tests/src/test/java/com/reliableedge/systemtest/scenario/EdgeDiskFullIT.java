@@ -36,11 +36,12 @@ class EdgeDiskFullIT extends ScenarioBase {
     @Test
     void aFullDiskAtTheEdgeRecoversWithoutARestartOnceTheLinkIsBack() throws Exception {
         RelaySystem.Setup base = setup();
-        // One fast stream of padded events (about 1 MB/s) fills the disk in seconds. A backfill step seals one
-        // history chunk in one transaction: at this rate a chunk of 1 s (1 MB) fits on the small disk, 1 min not.
+        // One fast stream of padded events (about 1 MB/s) fills the disk in seconds. At this rate a default history
+        // chunk (1 min, 40 MB of the 20,000 events one read takes) would not fit on the small disk in one
+        // transaction: relay.backfill.max-step-bytes cuts it.
         RelaySystem.Setup setup = new RelaySystem.Setup(base.root(), base.work(), base.deviceId(), List.of("line-1"),
                 List.of(), Duration.ofMillis(2), base.cloudApp(), base.cloudConfig(), Map.of(
-                        "relay.source.simulator.event-bytes", "2000", "relay.backfill.chunk-span", "1s"),
+                        "relay.source.simulator.event-bytes", "2000"),
                 base
                         .jvmFlags());
         disk = SmallFilesystem.mount(setup.work().resolve("edge-data"), DISK_MB);
