@@ -240,7 +240,11 @@ public final class BatchBody {
         return typeOf(node);
     }
 
-    private static String typeOf(JsonNode node) {
+    /** What kind of JSON value {@code node} is, for errors that must not echo it: "(a JSON array)", … */
+    public static String typeOf(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            return "(no JSON value)";
+        }
         return "(a JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ")";
     }
 

@@ -69,7 +69,7 @@ public final class MethodJson {
             throw new ProtocolException(what, json.length + " bytes", "is not valid JSON", e);
         }
         if (node == null || !node.isObject()) {
-            throw new ProtocolException(what, json.length + " bytes", "must be a JSON object, not " + kind(node));
+            throw new ProtocolException(what, BatchBody.typeOf(node), "must be a JSON object");
         }
         return node;
     }
@@ -102,22 +102,6 @@ public final class MethodJson {
         return key.length() <= 64 && key.matches("[A-Za-z0-9._:-]+")
                 ? "'" + key + "'"
                 : "of " + key.length() + " characters";
-    }
-
-    /** What kind of JSON value {@code node} is, for errors that must not echo it. */
-    private static String kind(JsonNode node) {
-        if (node == null || node.isMissingNode()) {
-            return "nothing";
-        }
-        return switch (node.getNodeType()) {
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case NULL -> "null";
-            default -> "another value";
-        };
     }
 
     /** The string {@code field} of {@code node}; missing, null or not a string throws naming the field. */
