@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.reliableedge.cloud.Refusal;
 import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.health.DatabaseFaults;
 import com.reliableedge.cloud.health.DatabaseWritableCheck;
@@ -40,6 +41,11 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response api(ApiException e) {
         return json(e.status(), e.toResponse());
+    }
+
+    @ServerExceptionMapper
+    public Response refusal(Refusal e) {
+        return json(e.kind().status, new ErrorResponse(e.getMessage(), e.field(), e.value()));
     }
 
     @ServerExceptionMapper
