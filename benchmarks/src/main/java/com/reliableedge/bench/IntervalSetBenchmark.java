@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.Window;
 
 /**
  * The coverage of a long stream with many holes: 1,000,000 windows of 10 index points, each followed by a hole of
@@ -162,7 +162,7 @@ public class IntervalSetBenchmark {
 
     /** The gaps in a bound of 100 windows (about 100 gaps) at a random place. */
     @Benchmark
-    public List<Interval> gapQuery(Queries queries) {
+    public List<Window> gapQuery(Queries queries) {
         long start = queries.nextStart();
         return queries.set.gaps(start, start + QUERY_INTERVALS * STRIDE);
     }
@@ -170,7 +170,7 @@ public class IntervalSetBenchmark {
     /** The gaps of the whole stream, a million of them: what a full rescan costs. */
     @Benchmark
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
-    public List<Interval> gapQueryWholeStream(Queries queries) {
+    public List<Window> gapQueryWholeStream(Queries queries) {
         return queries.set.gaps(0, INTERVALS * STRIDE);
     }
 }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 import com.reliableedge.protocol.ProtocolException;
+import com.reliableedge.protocol.index.IndexArithmetic;
+import com.reliableedge.protocol.index.Window;
 
 /**
  * The coverage of a stream's data index: a set of points of the {@code long} index, held as sorted, merged
@@ -68,9 +70,9 @@ public final class IntervalSet {
     }
 
     /** A set covering the union of the given intervals, which may overlap or touch. */
-    public static IntervalSet of(Interval... intervals) {
+    public static IntervalSet of(Window... intervals) {
         IntervalSet set = new IntervalSet();
-        for (Interval interval : intervals) {
+        for (Window interval : intervals) {
             set.add(interval);
         }
         return set;
@@ -146,7 +148,7 @@ public final class IntervalSet {
     }
 
     /** {@link #add(long, long)} for an interval. */
-    public boolean add(Interval interval) {
+    public boolean add(Window interval) {
         return add(interval.start(), interval.end());
     }
 
@@ -183,7 +185,7 @@ public final class IntervalSet {
     }
 
     /** {@link #subtract(long, long)} for an interval. */
-    public boolean subtract(Interval interval) {
+    public boolean subtract(Window interval) {
         return subtract(interval.start(), interval.end());
     }
 
@@ -206,7 +208,7 @@ public final class IntervalSet {
     }
 
     /** {@link #containsAll(long, long)} for an interval. */
-    public boolean containsAll(Interval window) {
+    public boolean containsAll(Window window) {
         return containsAll(window.start(), window.end());
     }
 
@@ -223,7 +225,7 @@ public final class IntervalSet {
     }
 
     /** {@link #intersects(long, long)} for an interval. */
-    public boolean intersects(Interval window) {
+    public boolean intersects(Window window) {
         return intersects(window.start(), window.end());
     }
 
@@ -233,32 +235,32 @@ public final class IntervalSet {
      *
      * @throws ProtocolException (field {@code window}) when {@code boundStart >= boundEnd}
      */
-    public List<Interval> gaps(long boundStart, long boundEnd) {
+    public List<Window> gaps(long boundStart, long boundEnd) {
         checkWindow(boundStart, boundEnd);
-        List<Interval> gaps = new ArrayList<>();
+        List<Window> gaps = new ArrayList<>();
         long[] cursor = {boundStart};
         forEachClipped(boundStart, boundEnd, (start, end) -> {
             if (start > cursor[0]) {
-                gaps.add(new Interval(cursor[0], start));
+                gaps.add(new Window(cursor[0], start));
             }
             cursor[0] = end;
         });
         if (cursor[0] < boundEnd) {
-            gaps.add(new Interval(cursor[0], boundEnd));
+            gaps.add(new Window(cursor[0], boundEnd));
         }
         return gaps;
     }
 
     /** {@link #gaps(long, long)} for a bound given as an interval. */
-    public List<Interval> gaps(Interval bound) {
+    public List<Window> gaps(Window bound) {
         return gaps(bound.start(), bound.end());
     }
 
     /** All intervals, in order. {@code O(n)}. */
-    public List<Interval> intervals() {
-        List<Interval> intervals = new ArrayList<>(size);
+    public List<Window> intervals() {
+        List<Window> intervals = new ArrayList<>(size);
         for (Position p = first(); p != null; p = p.next()) {
-            intervals.add(new Interval(p.start(), p.end()));
+            intervals.add(new Window(p.start(), p.end()));
         }
         return intervals;
     }
@@ -268,10 +270,10 @@ public final class IntervalSet {
      *
      * @throws ProtocolException (field {@code window}) when {@code from >= to}
      */
-    public List<Interval> intervalsWithin(long from, long to) {
+    public List<Window> intervalsWithin(long from, long to) {
         checkWindow(from, to);
-        List<Interval> within = new ArrayList<>();
-        forEachClipped(from, to, (start, end) -> within.add(new Interval(start, end)));
+        List<Window> within = new ArrayList<>();
+        forEachClipped(from, to, (start, end) -> within.add(new Window(start, end)));
         return within;
     }
 
@@ -284,7 +286,7 @@ public final class IntervalSet {
         checkWindow(from, to);
         long[] total = {0};
         forEachClipped(from, to, (start, end) -> {
-            long sum = total[0] + Interval.saturatedLength(start, end);
+            long sum = total[0] + IndexArithmetic.width(start, end);
             // Both terms are non-negative, so a negative sum means it overflowed.
             total[0] = sum < 0 ? Long.MAX_VALUE : sum;
         });
@@ -305,7 +307,7 @@ public final class IntervalSet {
      * The smallest interval that holds the whole coverage, from the first start to the last end; empty when nothing
      * is covered.
      */
-    public Optional<Interval> span() {
+    public Optional<Window> span() {
         if (size == 0) {
             return Optional.empty();
         }
@@ -314,7 +316,7 @@ public final class IntervalSet {
             node = inner.children[inner.count - 1];
         }
         Leaf last = (Leaf) node;
-        return Optional.of(new Interval(first().start(), last.ends[last.count - 1]));
+        return Optional.of(new Window(first().start(), last.ends[last.count - 1]));
     }
 
     /** Two sets are equal when they cover the same points. */
@@ -355,7 +357,7 @@ public final class IntervalSet {
             if (!text.isEmpty()) {
                 text.append(' ');
             }
-            text.append(Interval.format(p.start(), p.end()));
+            text.append('[').append(p.start()).append(", ").append(p.end()).append(')');
         }
         return text.toString();
     }
@@ -384,7 +386,7 @@ public final class IntervalSet {
 
     private static void checkWindow(long start, long end) {
         if (start >= end) {
-            throw new ProtocolException("window", Interval.format(start, end), "must have start < end");
+            throw new ProtocolException("window", "[" + start + ", " + end + ")", "must have start < end");
         }
     }
 

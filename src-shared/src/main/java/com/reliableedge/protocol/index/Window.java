@@ -2,7 +2,14 @@ package com.reliableedge.protocol.index;
 
 import com.reliableedge.protocol.ProtocolException;
 
-/** A half-open interval {@code [start, end)} of a stream's data index, {@code start < end}. */
+/**
+ * A non-empty half-open interval {@code [start, end)} of a stream's data index: {@code start} is included,
+ * {@code end} is not. Because the end is exclusive, {@link Long#MAX_VALUE} can be an end but never an index inside.
+ * The one type for a batch's window, a gap, a covered run and a requested range alike.
+ *
+ * @param start the first index inside the window
+ * @param end the first index after the window, greater than {@code start}
+ */
 public record Window(long start, long end) {
 
     public static final String START_FIELD = "startWindow";
@@ -10,7 +17,7 @@ public record Window(long start, long end) {
 
     public Window {
         if (start >= end) {
-            throw new ProtocolException(START_FIELD, start + ".." + end, "must be before endWindow");
+            throw new ProtocolException(START_FIELD, "[" + start + ", " + end + ")", "must be before endWindow");
         }
     }
 
@@ -22,6 +29,19 @@ public record Window(long start, long end) {
             throw new ProtocolException(START_FIELD, startWindow, "must be before endWindow '" + endWindow + "'");
         }
         return new Window(start, end);
+    }
+
+    /**
+     * The number of indexes inside, saturated at {@link Long#MAX_VALUE}: a window wider than that (only possible
+     * when it straddles zero, e.g. {@code [Long.MIN_VALUE, 1)}) reports {@code Long.MAX_VALUE}.
+     */
+    public long length() {
+        return IndexArithmetic.width(start, end);
+    }
+
+    /** Whether the window holds more than {@code max} indexes, exactly, also where {@link #length()} saturates. */
+    public boolean isWiderThan(long max) {
+        return IndexArithmetic.isWiderThan(start, end, max);
     }
 
     /** Whether {@code index} lies in the window. */

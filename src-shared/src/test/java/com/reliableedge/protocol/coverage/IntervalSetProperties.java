@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import com.reliableedge.protocol.index.Window;
+
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -30,11 +32,11 @@ class IntervalSetProperties {
     private static final int LARGE_SIZE = 2000;
 
     /** A window of model offsets, {@code 0 <= start < end <= size}; the index window starts at the base. */
-    record Window(int start, int end) {
+    record ModelWindow(int start, int end) {
     }
 
     sealed interface Operation permits Add, Subtract {
-        Window window();
+        ModelWindow window();
 
         /** The value the operation gives the model's points in its window. */
         boolean covers();
@@ -43,7 +45,7 @@ class IntervalSetProperties {
         boolean applyTo(IntervalSet set, long base);
     }
 
-    record Add(Window window) implements Operation {
+    record Add(ModelWindow window) implements Operation {
         @Override
         public boolean covers() {
             return true;
@@ -55,7 +57,7 @@ class IntervalSetProperties {
         }
     }
 
-    record Subtract(Window window) implements Operation {
+    record Subtract(ModelWindow window) implements Operation {
         @Override
         public boolean covers() {
             return false;
@@ -63,12 +65,12 @@ class IntervalSetProperties {
 
         @Override
         public boolean applyTo(IntervalSet set, long base) {
-            return set.subtract(new Interval(base + window.start(), base + window.end()));
+            return set.subtract(new Window(base + window.start(), base + window.end()));
         }
     }
 
     /** One operation, then a window to check the answers over. */
-    record Step(Operation operation, Window query) {
+    record Step(Operation operation, ModelWindow query) {
     }
 
     record Scenario(long base, int nodeCapacity, int size, List<Step> steps) {
@@ -106,8 +108,8 @@ class IntervalSetProperties {
 
     private static void assertAgrees(IntervalSet set, boolean[] model, long base, Step step) {
         int size = model.length;
-        List<Interval> runs = runs(model, base, 0, size, true);
-        List<Interval> intervals = set.intervals();
+        List<Window> runs = runs(model, base, 0, size, true);
+        List<Window> intervals = set.intervals();
 
         assertThat(intervals).isEqualTo(runs);
         for (int i = 1; i < intervals.size(); i++) {
@@ -119,8 +121,8 @@ class IntervalSetProperties {
         assertThat(set.isEmpty()).isEqualTo(runs.isEmpty());
         assertThat(set.span()).isEqualTo(runs.isEmpty()
                 ? Optional.empty()
-                : Optional.of(new Interval(runs.get(0).start(), runs.get(runs.size() - 1).end())));
-        assertThat(set).isEqualTo(IntervalSet.of(runs.toArray(Interval[]::new))).isEqualTo(set.copy());
+                : Optional.of(new Window(runs.get(0).start(), runs.get(runs.size() - 1).end())));
+        assertThat(set).isEqualTo(IntervalSet.of(runs.toArray(Window[]::new))).isEqualTo(set.copy());
 
         boolean[] contained = new boolean[size];
         for (int i = 0; i < size; i++) {
@@ -145,8 +147,8 @@ class IntervalSetProperties {
     }
 
     /** The maximal runs of points in {@code [from, to)} whose model value is {@code value}. */
-    private static List<Interval> runs(boolean[] model, long base, int from, int to, boolean value) {
-        List<Interval> runs = new ArrayList<>();
+    private static List<Window> runs(boolean[] model, long base, int from, int to, boolean value) {
+        List<Window> runs = new ArrayList<>();
         int i = from;
         while (i < to) {
             if (model[i] != value) {
@@ -157,7 +159,7 @@ class IntervalSetProperties {
             while (i < to && model[i] == value) {
                 i++;
             }
-            runs.add(new Interval(base + start, base + i));
+            runs.add(new Window(base + start, base + i));
         }
         return runs;
     }
@@ -201,19 +203,19 @@ class IntervalSetProperties {
     }
 
     private static Arbitrary<Step> steps(int size, int addsPerSubtract, int shortPerLong) {
-        Arbitrary<Window> windows = windows(size, shortPerLong);
+        Arbitrary<ModelWindow> windows = windows(size, shortPerLong);
         Arbitrary<Operation> operations = Arbitraries.frequencyOf(Tuple.of(addsPerSubtract, windows.map(Add::new)),
                 Tuple.of(1, windows.map(Subtract::new)));
         return Combinators.combine(operations, windows(size, 4)).as(Step::new);
     }
 
     /** Windows within the model, mostly short so that intervals touch and overlap often. */
-    private static Arbitrary<Window> windows(int size, int shortPerLong) {
+    private static Arbitrary<ModelWindow> windows(int size, int shortPerLong) {
         Arbitrary<Integer> starts = Arbitraries.integers().between(0, size - 1);
         Arbitrary<Integer> lengths = Arbitraries.frequencyOf(
                 Tuple.of(shortPerLong, Arbitraries.integers().between(1, 12)),
                 Tuple.of(1, Arbitraries.integers().between(1, size)));
-        return Combinators.combine(starts, lengths).as((start, length) -> new Window(start,
+        return Combinators.combine(starts, lengths).as((start, length) -> new ModelWindow(start,
                 Math.min(start + length, size)));
     }
 }

@@ -13,6 +13,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 import com.reliableedge.protocol.ProtocolException;
+import com.reliableedge.protocol.index.Window;
 
 class IntervalSetTest {
 
@@ -29,7 +30,7 @@ class IntervalSetTest {
         assertThat(set.span()).isEmpty();
         assertThat(set.contains(0)).isFalse();
         assertThat(set.intersects(MIN, MAX)).isFalse();
-        assertThat(set.gaps(0, 10)).containsExactly(new Interval(0, 10));
+        assertThat(set.gaps(0, 10)).containsExactly(new Window(0, 10));
         assertThat(set.coveredLength(0, 10)).isZero();
         assertThat(set).hasToString("(empty)");
     }
@@ -41,100 +42,100 @@ class IntervalSetTest {
         assertThat(set.add(0, 5)).isTrue();
         assertThat(set.add(5, 9)).isTrue();
 
-        assertThat(set.intervals()).containsExactly(new Interval(0, 9));
+        assertThat(set.intervals()).containsExactly(new Window(0, 9));
         assertThat(set).hasToString("[0, 9)");
     }
 
     @Test
     void windowAdjacentOnTheLeftMerges() {
-        IntervalSet set = IntervalSet.of(new Interval(5, 9));
+        IntervalSet set = IntervalSet.of(new Window(5, 9));
 
         set.add(2, 5);
 
-        assertThat(set.intervals()).containsExactly(new Interval(2, 9));
+        assertThat(set.intervals()).containsExactly(new Window(2, 9));
     }
 
     @Test
     void windowFillingAHoleJoinsBothNeighbours() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 10), new Interval(15, 25), new Interval(30, 40));
+        IntervalSet set = IntervalSet.of(new Window(0, 10), new Window(15, 25), new Window(30, 40));
 
         assertThat(set.add(10, 15)).isTrue();
 
-        assertThat(set.intervals()).containsExactly(new Interval(0, 25), new Interval(30, 40));
+        assertThat(set.intervals()).containsExactly(new Window(0, 25), new Window(30, 40));
     }
 
     @Test
     void windowSpanningSeveralIntervalsSwallowsThem() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 2), new Interval(4, 6), new Interval(8, 10),
-                new Interval(20, 30));
+        IntervalSet set = IntervalSet.of(new Window(0, 2), new Window(4, 6), new Window(8, 10),
+                new Window(20, 30));
 
         assertThat(set.add(1, 9)).isTrue();
 
-        assertThat(set.intervals()).containsExactly(new Interval(0, 10), new Interval(20, 30));
+        assertThat(set.intervals()).containsExactly(new Window(0, 10), new Window(20, 30));
         assertThat(set.size()).isEqualTo(2);
     }
 
     @Test
     void windowAlreadyCoveredChangesNothing() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 10));
+        IntervalSet set = IntervalSet.of(new Window(0, 10));
 
         assertThat(set.add(0, 10)).isFalse();
         assertThat(set.add(3, 7)).isFalse();
-        assertThat(set.add(new Interval(9, 10))).isFalse();
+        assertThat(set.add(new Window(9, 10))).isFalse();
 
-        assertThat(set.intervals()).containsExactly(new Interval(0, 10));
+        assertThat(set.intervals()).containsExactly(new Window(0, 10));
     }
 
     @Test
     void windowSeparatedByOnePointStaysSeparate() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 5), new Interval(6, 9));
+        IntervalSet set = IntervalSet.of(new Window(0, 5), new Window(6, 9));
 
-        assertThat(set.intervals()).containsExactly(new Interval(0, 5), new Interval(6, 9));
+        assertThat(set.intervals()).containsExactly(new Window(0, 5), new Window(6, 9));
         assertThat(set).hasToString("[0, 5) [6, 9)");
         assertThat(set.contains(5)).isFalse();
     }
 
     @Test
     void subtractInsideAnIntervalSplitsIt() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 10));
+        IntervalSet set = IntervalSet.of(new Window(0, 10));
 
         assertThat(set.subtract(3, 7)).isTrue();
 
-        assertThat(set.intervals()).containsExactly(new Interval(0, 3), new Interval(7, 10));
+        assertThat(set.intervals()).containsExactly(new Window(0, 3), new Window(7, 10));
     }
 
     @Test
     void subtractTrimsEdgesAndRemovesIntervalsInside() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 10), new Interval(12, 14), new Interval(16, 30));
+        IntervalSet set = IntervalSet.of(new Window(0, 10), new Window(12, 14), new Window(16, 30));
 
-        assertThat(set.subtract(new Interval(5, 20))).isTrue();
+        assertThat(set.subtract(new Window(5, 20))).isTrue();
 
-        assertThat(set.intervals()).containsExactly(new Interval(0, 5), new Interval(20, 30));
+        assertThat(set.intervals()).containsExactly(new Window(0, 5), new Window(20, 30));
     }
 
     @Test
     void subtractOfAnExactIntervalRemovesIt() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 5), new Interval(10, 15));
+        IntervalSet set = IntervalSet.of(new Window(0, 5), new Window(10, 15));
 
         assertThat(set.subtract(10, 15)).isTrue();
 
-        assertThat(set.intervals()).containsExactly(new Interval(0, 5));
+        assertThat(set.intervals()).containsExactly(new Window(0, 5));
     }
 
     @Test
     void subtractOfUncoveredWindowChangesNothing() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 5), new Interval(10, 15));
+        IntervalSet set = IntervalSet.of(new Window(0, 5), new Window(10, 15));
 
         assertThat(set.subtract(5, 10)).isFalse();
         assertThat(set.subtract(15, 100)).isFalse();
         assertThat(set.subtract(-100, 0)).isFalse();
 
-        assertThat(set.intervals()).containsExactly(new Interval(0, 5), new Interval(10, 15));
+        assertThat(set.intervals()).containsExactly(new Window(0, 5), new Window(10, 15));
     }
 
     @Test
     void containsIsHalfOpen() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 5));
+        IntervalSet set = IntervalSet.of(new Window(0, 5));
 
         assertThat(set.contains(-1)).isFalse();
         assertThat(set.contains(0)).isTrue();
@@ -144,50 +145,50 @@ class IntervalSetTest {
 
     @Test
     void containsAllNeedsTheWholeWindow() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 5), new Interval(6, 10));
+        IntervalSet set = IntervalSet.of(new Window(0, 5), new Window(6, 10));
 
         assertThat(set.containsAll(0, 5)).isTrue();
         assertThat(set.containsAll(1, 4)).isTrue();
         assertThat(set.containsAll(0, 6)).isFalse();
         assertThat(set.containsAll(4, 7)).isFalse();
-        assertThat(set.containsAll(new Interval(6, 10))).isTrue();
+        assertThat(set.containsAll(new Window(6, 10))).isTrue();
         assertThat(set.containsAll(6, 11)).isFalse();
     }
 
     @Test
     void intersectsNeedsOneCoveredPoint() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 5), new Interval(10, 15));
+        IntervalSet set = IntervalSet.of(new Window(0, 5), new Window(10, 15));
 
         assertThat(set.intersects(5, 10)).isFalse();
         assertThat(set.intersects(4, 5)).isTrue();
         assertThat(set.intersects(9, 11)).isTrue();
-        assertThat(set.intersects(new Interval(15, 20))).isFalse();
+        assertThat(set.intersects(new Window(15, 20))).isFalse();
         assertThat(set.intersects(-5, 0)).isFalse();
         assertThat(set.intersects(-5, 100)).isTrue();
     }
 
     @Test
     void gapsAreTheUncoveredPartsOfTheBound() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 10), new Interval(15, 25), new Interval(30, 40));
+        IntervalSet set = IntervalSet.of(new Window(0, 10), new Window(15, 25), new Window(30, 40));
 
-        assertThat(set.gaps(0, 40)).containsExactly(new Interval(10, 15), new Interval(25, 30));
-        assertThat(set.gaps(-5, 50)).containsExactly(new Interval(-5, 0), new Interval(10, 15), new Interval(25, 30),
-                new Interval(40, 50));
+        assertThat(set.gaps(0, 40)).containsExactly(new Window(10, 15), new Window(25, 30));
+        assertThat(set.gaps(-5, 50)).containsExactly(new Window(-5, 0), new Window(10, 15), new Window(25, 30),
+                new Window(40, 50));
     }
 
     @Test
     void gapsAreClippedAtTheBounds() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 10), new Interval(15, 25));
+        IntervalSet set = IntervalSet.of(new Window(0, 10), new Window(15, 25));
 
-        assertThat(set.gaps(5, 20)).containsExactly(new Interval(10, 15));
-        assertThat(set.gaps(12, 13)).containsExactly(new Interval(12, 13));
-        assertThat(set.gaps(new Interval(12, 30))).containsExactly(new Interval(12, 15), new Interval(25, 30));
-        assertThat(set.gaps(10, 15)).containsExactly(new Interval(10, 15));
+        assertThat(set.gaps(5, 20)).containsExactly(new Window(10, 15));
+        assertThat(set.gaps(12, 13)).containsExactly(new Window(12, 13));
+        assertThat(set.gaps(new Window(12, 30))).containsExactly(new Window(12, 15), new Window(25, 30));
+        assertThat(set.gaps(10, 15)).containsExactly(new Window(10, 15));
     }
 
     @Test
     void gapsOfACoveredBoundAreEmpty() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 10), new Interval(15, 25));
+        IntervalSet set = IntervalSet.of(new Window(0, 10), new Window(15, 25));
 
         assertThat(set.gaps(0, 10)).isEmpty();
         assertThat(set.gaps(16, 20)).isEmpty();
@@ -195,24 +196,24 @@ class IntervalSetTest {
 
     @Test
     void intervalsWithinAreClipped() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 10), new Interval(15, 25), new Interval(30, 40));
+        IntervalSet set = IntervalSet.of(new Window(0, 10), new Window(15, 25), new Window(30, 40));
 
-        assertThat(set.intervalsWithin(5, 32)).containsExactly(new Interval(5, 10), new Interval(15, 25),
-                new Interval(30, 32));
+        assertThat(set.intervalsWithin(5, 32)).containsExactly(new Window(5, 10), new Window(15, 25),
+                new Window(30, 32));
         assertThat(set.intervalsWithin(10, 15)).isEmpty();
         assertThat(set.coveredLength(5, 32)).isEqualTo(5 + 10 + 2);
     }
 
     @Test
     void spanGoesFromTheFirstStartToTheLastEnd() {
-        IntervalSet set = IntervalSet.of(new Interval(30, 40), new Interval(-3, 2));
+        IntervalSet set = IntervalSet.of(new Window(30, 40), new Window(-3, 2));
 
-        assertThat(set.span()).isEqualTo(Optional.of(new Interval(-3, 40)));
+        assertThat(set.span()).isEqualTo(Optional.of(new Window(-3, 40)));
     }
 
     @Test
     void wholeIndexRangeCanBeCovered() {
-        IntervalSet set = IntervalSet.of(new Interval(MIN, MAX));
+        IntervalSet set = IntervalSet.of(new Window(MIN, MAX));
 
         assertThat(set.contains(MIN)).isTrue();
         assertThat(set.contains(MAX - 1)).isTrue();
@@ -220,7 +221,7 @@ class IntervalSetTest {
         assertThat(set.containsAll(MIN, MAX)).isTrue();
         assertThat(set.gaps(MIN, MAX)).isEmpty();
         assertThat(set.coveredLength(MIN, MAX)).isEqualTo(MAX);
-        assertThat(new Interval(MIN, MAX).length()).isEqualTo(MAX);
+        assertThat(new Window(MIN, MAX).length()).isEqualTo(MAX);
     }
 
     @Test
@@ -229,15 +230,15 @@ class IntervalSetTest {
 
         set.add(MIN, MIN + 1);
         set.add(MAX - 1, MAX);
-        assertThat(set.intervals()).containsExactly(new Interval(MIN, MIN + 1), new Interval(MAX - 1, MAX));
-        assertThat(set.gaps(MIN, MAX)).containsExactly(new Interval(MIN + 1, MAX - 1));
+        assertThat(set.intervals()).containsExactly(new Window(MIN, MIN + 1), new Window(MAX - 1, MAX));
+        assertThat(set.gaps(MIN, MAX)).containsExactly(new Window(MIN + 1, MAX - 1));
         assertThat(set.coveredLength(MIN, MAX)).isEqualTo(2);
 
         set.add(MIN + 1, MAX - 1);
-        assertThat(set.intervals()).containsExactly(new Interval(MIN, MAX));
+        assertThat(set.intervals()).containsExactly(new Window(MIN, MAX));
 
         set.subtract(-1, 1);
-        assertThat(set.intervals()).containsExactly(new Interval(MIN, -1), new Interval(1, MAX));
+        assertThat(set.intervals()).containsExactly(new Window(MIN, -1), new Window(1, MAX));
         assertThat(set.coveredLength(MIN, MAX)).isEqualTo(MAX);
         assertThat(set.coveredLength(0, MAX)).isEqualTo(MAX - 1);
         assertThat(set.intersects(MAX - 1, MAX)).isTrue();
@@ -248,12 +249,12 @@ class IntervalSetTest {
 
     @Test
     void intervalLengthSaturates() {
-        assertThat(new Interval(0, 5).length()).isEqualTo(5);
-        assertThat(new Interval(-1, MAX).length()).isEqualTo(MAX);
-        assertThat(new Interval(MIN, 0).length()).isEqualTo(MAX);
-        assertThat(new Interval(MIN, MIN + 1).length()).isEqualTo(1);
-        assertThat(new Interval(3, 5).contains(5)).isFalse();
-        assertThat(new Interval(3, 5)).hasToString("[3, 5)");
+        assertThat(new Window(0, 5).length()).isEqualTo(5);
+        assertThat(new Window(-1, MAX).length()).isEqualTo(MAX);
+        assertThat(new Window(MIN, 0).length()).isEqualTo(MAX);
+        assertThat(new Window(MIN, MIN + 1).length()).isEqualTo(1);
+        assertThat(new Window(3, 5).contains(5)).isFalse();
+        assertThat(new Window(3, 5)).hasToString("[3, 5)");
     }
 
     @Test
@@ -276,11 +277,11 @@ class IntervalSetTest {
         }
         assertThat(set.size()).isEqualTo(count);
         set.checkTree();
-        List<Interval> intervals = set.intervals();
+        List<Window> intervals = set.intervals();
         for (int i = 0; i < count; i++) {
-            assertThat(intervals.get(i)).isEqualTo(new Interval(i * 15L, i * 15L + 10));
+            assertThat(intervals.get(i)).isEqualTo(new Window(i * 15L, i * 15L + 10));
         }
-        assertThat(set.copy()).isEqualTo(set).isEqualTo(IntervalSet.of(intervals.toArray(Interval[]::new)));
+        assertThat(set.copy()).isEqualTo(set).isEqualTo(IntervalSet.of(intervals.toArray(Window[]::new)));
 
         List<Integer> holes = shuffled(count - 1, 2);
         for (int filled = 0; filled < holes.size(); filled++) {
@@ -293,7 +294,7 @@ class IntervalSetTest {
                 assertThat(set.gaps(0, count * 15L)).hasSize(count - 2 - filled + 1);
             }
         }
-        assertThat(set.intervals()).containsExactly(new Interval(0, (count - 1) * 15L + 10));
+        assertThat(set.intervals()).containsExactly(new Window(0, (count - 1) * 15L + 10));
 
         for (int hole : holes) {
             assertThat(set.subtract(hole * 15L + 10, hole * 15L + 15)).isTrue();
@@ -317,37 +318,27 @@ class IntervalSetTest {
 
     @Test
     void copyIsIndependent() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 5));
+        IntervalSet set = IntervalSet.of(new Window(0, 5));
         IntervalSet copy = set.copy();
 
         copy.add(5, 10);
 
-        assertThat(set.intervals()).containsExactly(new Interval(0, 5));
-        assertThat(copy.intervals()).containsExactly(new Interval(0, 10));
+        assertThat(set.intervals()).containsExactly(new Window(0, 5));
+        assertThat(copy.intervals()).containsExactly(new Window(0, 10));
     }
 
     @Test
     void equalSetsCoverTheSamePoints() {
-        IntervalSet merged = IntervalSet.of(new Interval(0, 3), new Interval(3, 6), new Interval(8, 9));
-        IntervalSet direct = IntervalSet.of(new Interval(8, 9), new Interval(0, 6));
+        IntervalSet merged = IntervalSet.of(new Window(0, 3), new Window(3, 6), new Window(8, 9));
+        IntervalSet direct = IntervalSet.of(new Window(8, 9), new Window(0, 6));
 
         assertThat(merged).isEqualTo(direct).hasSameHashCodeAs(direct);
-        assertThat(merged).isNotEqualTo(IntervalSet.of(new Interval(0, 6)));
-    }
-
-    @Test
-    void intervalRejectsEmptyAndReversedRanges() {
-        assertThatThrownBy(() -> new Interval(5, 3)).isInstanceOfSatisfying(ProtocolException.class, e -> {
-            assertThat(e.field()).isEqualTo("interval");
-            assertThat(e.value()).isEqualTo("[5, 3)");
-            assertThat(e).hasMessageContaining("must have start < end");
-        });
-        assertThatThrownBy(() -> new Interval(4, 4)).isInstanceOf(ProtocolException.class);
+        assertThat(merged).isNotEqualTo(IntervalSet.of(new Window(0, 6)));
     }
 
     @Test
     void operationsRejectEmptyAndReversedWindows() {
-        IntervalSet set = IntervalSet.of(new Interval(0, 10));
+        IntervalSet set = IntervalSet.of(new Window(0, 10));
         List<Runnable> calls = List.of(() -> set.add(5, 5), () -> set.subtract(5, 5), () -> set.containsAll(5, 5),
                 () -> set.intersects(5, 5), () -> set.gaps(5, 5), () -> set.intervalsWithin(5, 5),
                 () -> set.coveredLength(5, 5));
@@ -360,6 +351,6 @@ class IntervalSetTest {
         }
         assertThatThrownBy(() -> set.add(MAX, MIN)).isInstanceOfSatisfying(ProtocolException.class,
                 e -> assertThat(e.value()).isEqualTo("[" + MAX + ", " + MIN + ")"));
-        assertThat(set.intervals()).containsExactly(new Interval(0, 10));
+        assertThat(set.intervals()).containsExactly(new Window(0, 10));
     }
 }
