@@ -1,9 +1,7 @@
 package com.reliableedge.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -12,13 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.reliableedge.cloud.testing.ProcessApi;
+import com.reliableedge.fixtures.AppProcess;
 import com.reliableedge.protocol.auth.ConnectionString;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.Window;
@@ -45,17 +43,13 @@ class KillNineIT {
         Path workDir = Files.createTempDirectory("cloud-kill-nine");
         ConnectionString device = null;
         long next = 0;
+        // Restarted on the same working directory, so on the same database file.
+        AppProcess service = AppProcess.builder("cloud-backfill", jar).config("backfill.operator-key", OPERATOR_KEY)
+                .workDir(workDir).log(Path.of("target/kill-nine.log")).build();
+        String base = service.baseUri().toString();
         for (int run = 1; run <= 3; run++) {
-            int port = ProcessApi.freePort();
-            String base = "http://127.0.0.1:" + port;
-            Process service = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.port=" + port,
-                    "-Dbackfill.operator-key=" + OPERATOR_KEY, "-jar", jar.toString()).directory(workDir.toFile())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File(
-                            "target/kill-nine.log")))
-                    .start();
             try {
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                        .until(() -> get(base, "/q/health/ready").statusCode() == 200);
+                service.startAndAwaitReady(Duration.ofSeconds(90));
                 if (device == null) {
                     device = ProcessApi.register(base, OPERATOR_KEY, "kill-1", "http://127.0.0.1:1");
                 }
@@ -71,8 +65,7 @@ class KillNineIT {
                     next += 5;
                 }
             } finally {
-                service.destroyForcibly(); // SIGKILL, right after the last acknowledgement
-                service.waitFor(20, TimeUnit.SECONDS);
+                service.kill(); // SIGKILL, right after the last acknowledgement
             }
         }
     }

@@ -3,7 +3,6 @@ package com.reliableedge.cloud.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -12,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -20,7 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.reliableedge.cloud.testing.FakeEdge;
 import com.reliableedge.cloud.testing.ProcessApi;
 import com.reliableedge.cloud.testing.SentRequests;
+import com.reliableedge.fixtures.AppProcess;
 import com.reliableedge.protocol.auth.ConnectionString;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.Window;
@@ -59,7 +59,7 @@ class TwoProcessesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static EmbeddedPostgres postgres;
-    private static final List<Process> processes = new ArrayList<>();
+    private static final List<AppProcess> processes = new ArrayList<>();
     private static final List<String> bases = new ArrayList<>();
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -71,27 +71,22 @@ class TwoProcessesIT {
         String jdbc = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
         // One after the other: the second finds the schema migrated (Liquibase's lock would also serialize them).
         for (String name : List.of("a", "b")) {
-            int port = ProcessApi.freePort();
-            Process p = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.datasource.jdbc.url=" + jdbc, "-Dquarkus.datasource.username=postgres",
-                    "-Dquarkus.datasource.password=postgres", "-Dbackfill.operator-key=" + OPERATOR_KEY,
-                    "-Dbackfill.scan-interval=1s", "-Dbackfill.detection-delay=2s", "-Dbackfill.retry-backoff=1s",
-                    "-Dbackfill.invoker.response-timeout=2s", "-jar", jar.toString())
-                    .redirectErrorStream(true).redirectOutput(new File("target/two-processes-" + name + ".log"))
-                    .start();
+            AppProcess p = AppProcess.builder("cloud-backfill-" + name, jar).config(Map.of(
+                    "quarkus.datasource.jdbc.url", jdbc, "quarkus.datasource.username", "postgres",
+                    "quarkus.datasource.password", "postgres", "backfill.operator-key", OPERATOR_KEY,
+                    "backfill.scan-interval", "1s", "backfill.detection-delay", "2s", "backfill.retry-backoff", "1s",
+                    "backfill.invoker.response-timeout", "2s"))
+                    .log(Path.of("target/two-processes-" + name + ".log")).build();
             processes.add(p);
-            String base = "http://127.0.0.1:" + port;
-            bases.add(base);
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                    .until(() -> get(base, "/q/health/ready").statusCode() == 200);
+            bases.add(p.baseUri().toString());
+            p.startAndAwaitReady(Duration.ofSeconds(90));
         }
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-            p.waitFor(20, TimeUnit.SECONDS);
+        for (AppProcess p : processes) {
+            p.stop(Duration.ofSeconds(20));
         }
         if (postgres != null) {
             postgres.close();

@@ -3,7 +3,6 @@ package com.reliableedge.cloud.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,11 +60,5 @@ public final class ProcessApi {
         req.header("Authorization", SasToken.sign(device, Instant.now(), Duration.ofMinutes(10)));
         HttpResponse<String> response = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
-
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

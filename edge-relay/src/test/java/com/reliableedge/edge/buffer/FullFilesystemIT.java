@@ -11,6 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.reliableedge.fixtures.SmallFilesystem;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.Window;
 import com.reliableedge.protocol.message.MessageProperties;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.reliableedge.edge.upstream.RecordingHttpSink;
+import com.reliableedge.fixtures.AppProcess;
 import com.reliableedge.protocol.auth.SasToken;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.Window;
@@ -42,7 +43,7 @@ class BackfillMethodIT {
             Map<String, String> settings = CrashRecoveryIT.settings(dataDir, sink);
             // A slow source: the job cannot be finished before the kill.
             settings.put("relay.source.simulator.history-delay", "300ms");
-            RelayProcess relay = RelayProcess.start(settings, Path.of("target", "backfill-it", "first.log"));
+            AppProcess relay = CrashRecoveryIT.startRelay(settings, Path.of("target", "backfill-it", "first.log"));
             await().atMost(Duration.ofSeconds(60)).until(() -> sink.acknowledged().stream().filter(r -> r.envelope()
                     .properties().isLive() && r.envelope().properties().batchId().equals("line-1")).count() >= 10);
             MessageProperties first = sink.acknowledged().stream().map(r -> r.envelope().properties()).filter(p -> p
@@ -64,7 +65,8 @@ class BackfillMethodIT {
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
             relay.kill();
 
-            try (RelayProcess again = RelayProcess.start(settings, Path.of("target", "backfill-it", "second.log"))) {
+            try (AppProcess again = CrashRecoveryIT.startRelay(settings,
+                    Path.of("target", "backfill-it", "second.log"))) {
                 // Asked again after the restart: known, so 202 and served once.
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
                     HttpResponse<String> r = again.post("/api/v1/methods/backfill", auth, request);

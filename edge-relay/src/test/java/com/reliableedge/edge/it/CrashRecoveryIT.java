@@ -3,6 +3,7 @@ package com.reliableedge.edge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.reliableedge.edge.upstream.RecordingHttpSink;
+import com.reliableedge.fixtures.AppProcess;
 import com.reliableedge.protocol.auth.ConnectionString;
 import com.reliableedge.protocol.index.IndexKind;
 
@@ -55,6 +57,12 @@ class CrashRecoveryIT {
         return s;
     }
 
+    /** Starts the packaged relay on a free port with {@code settings}; output goes to {@code log}. */
+    static AppProcess startRelay(Map<String, String> settings, Path log) throws IOException {
+        return AppProcess.builder("edge-relay", Path.of("target", "quarkus-app", "quarkus-run.jar")).config(settings)
+                .jvmFlags(List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")).log(log).start();
+    }
+
     @Test
     void survivesTwentySigkillsWithoutLosingOrGarblingAnything() throws Exception {
         Random random = new Random(ThreadLocalRandom.current().nextLong());
@@ -65,12 +73,12 @@ class CrashRecoveryIT {
             Map<String, String> settings = settings(dataDir, sink);
             int kills = 0;
             for (int run = 0; run < 22; run++) {
-                RelayProcess relay = RelayProcess.start(settings, Path.of("target", "crash-it", "run-" + run + ".log"));
+                AppProcess relay = startRelay(settings, Path.of("target", "crash-it", "run-" + run + ".log"));
                 long lifetimeMs = 400 + random.nextInt(3_600);
                 long startedAt = System.nanoTime();
                 await().pollDelay(Duration.ofMillis(lifetimeMs)).atMost(Duration.ofMillis(lifetimeMs + 5_000)).until(
                         () -> System.nanoTime() - startedAt >= lifetimeMs * 1_000_000L);
-                assertThat(relay.alive()).as("run %d still running before its SIGKILL (see %s)", run, relay.log())
+                assertThat(relay.isAlive()).as("run %d still running before its SIGKILL (see %s)", run, relay.log())
                         .isTrue();
                 relay.kill();
                 kills++;
@@ -78,7 +86,7 @@ class CrashRecoveryIT {
             assertThat(kills).isGreaterThanOrEqualTo(20);
             assertThat(sink.acknowledged()).isNotEmpty();
 
-            try (RelayProcess last = RelayProcess.start(settings, Path.of("target", "crash-it", "final.log"))) {
+            try (AppProcess last = startRelay(settings, Path.of("target", "crash-it", "final.log"))) {
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> DeliveryCheck
                         .of(sink.acknowledged(), streams, PERIOD_MS).problems().isEmpty());
                 DeliveryCheck check = DeliveryCheck.of(sink.acknowledged(), streams, PERIOD_MS);

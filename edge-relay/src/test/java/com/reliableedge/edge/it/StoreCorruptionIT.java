@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.reliableedge.edge.upstream.RecordingHttpSink;
+import com.reliableedge.fixtures.AppProcess;
 
 /**
  * Garbles, then truncates, the packaged relay's store file between runs: each time the relay starts anyway, moves the
@@ -32,7 +33,7 @@ class StoreCorruptionIT {
         return sink.acknowledged().stream().filter(r -> r.envelope().properties().isLive()).count();
     }
 
-    private static double unreadableDrops(RelayProcess relay) {
+    private static double unreadableDrops(AppProcess relay) {
         HttpResponse<String> metrics = relay.get("/q/metrics");
         if (metrics == null || metrics.statusCode() != 200) {
             return -1;
@@ -55,7 +56,7 @@ class StoreCorruptionIT {
             boolean expectQuarantine)
             throws Exception {
         long before = liveBatches(sink);
-        RelayProcess relay = RelayProcess.start(settings, Path.of("target", "corruption-it", name + ".log"));
+        AppProcess relay = CrashRecoveryIT.startRelay(settings, Path.of("target", "corruption-it", name + ".log"));
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> liveBatches(sink) >= before + 5);
             if (expectQuarantine) {
@@ -69,7 +70,7 @@ class StoreCorruptionIT {
                 relay.kill();
             } else {
                 // A graceful stop checkpoints the WAL into the main file, which the next step truncates.
-                relay.close();
+                relay.stop(Duration.ofSeconds(15));
             }
         }
     }

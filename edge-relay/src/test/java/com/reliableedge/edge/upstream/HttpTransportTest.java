@@ -3,7 +3,6 @@ package com.reliableedge.edge.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.reliableedge.fixtures.FreePorts;
 import com.reliableedge.protocol.auth.ConnectionString;
 
 class HttpTransportTest extends TransportContractTest {
@@ -40,14 +40,10 @@ class HttpTransportTest extends TransportContractTest {
 
     @Override
     protected Transport transportToNowhere() {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            port = s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return new HttpTransport(URI.create("http://127.0.0.1:" + port), DEVICE_CS, Duration.ofSeconds(2), Duration
-                .ofHours(1), Clock.systemUTC());
+        return new HttpTransport(URI.create("http://127.0.0.1:" + FreePorts.next()), DEVICE_CS, Duration.ofSeconds(2),
+                Duration
+                        .ofHours(1),
+                Clock.systemUTC());
     }
 
     @Override

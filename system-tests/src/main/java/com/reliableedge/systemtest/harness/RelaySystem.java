@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import com.reliableedge.fixtures.AppProcess;
+import com.reliableedge.fixtures.FreePorts;
 import com.reliableedge.systemtest.cloud.CloudClient;
 import com.reliableedge.systemtest.cloud.PrometheusText;
-import com.reliableedge.systemtest.process.AppProcess;
-import com.reliableedge.systemtest.process.FreePorts;
 import com.reliableedge.systemtest.proxy.Fault;
 import com.reliableedge.systemtest.proxy.FaultProxy;
 import com.reliableedge.systemtest.verify.Completeness;
@@ -40,8 +40,7 @@ public final class RelaySystem implements Closeable {
         public static Setup defaults(Path root, Path work) {
             return new Setup(root, work, "site-1", List.of("line-1", "line-2"), List.of("counter-1"), Duration
                     .ofMillis(100), "quarkus-app", Map.of(), Map.of(),
-                    List.of("-Xmx256m", "-XX:+UseSerialGC",
-                            "-XX:TieredStopAtLevel=1"));
+                    AppProcess.SMALL_FOOTPRINT);
         }
 
         public Setup withCloudConfig(Map<String, String> more) {
@@ -89,11 +88,9 @@ public final class RelaySystem implements Closeable {
         Files.createDirectories(setup.work());
         this.upstream = FaultProxy.start(cloudPort);
         this.methods = FaultProxy.start(edgePort);
-        this.cloud = new AppProcess("cloud-backfill", setup.root().resolve(
-                "cloud-backfill/target/" + setup.cloudApp() + "/quarkus-run.jar"), cloudPort, cloudConfig(),
-                setup.jvmFlags(),
-                setup
-                        .work().resolve("cloud-backfill.log"));
+        Path jar = setup.root().resolve("cloud-backfill/target/" + setup.cloudApp() + "/quarkus-run.jar");
+        this.cloud = AppProcess.builder("cloud-backfill", jar).httpPort(cloudPort).config(cloudConfig())
+                .jvmFlags(setup.jvmFlags()).log(setup.work().resolve("cloud-backfill.log")).build();
     }
 
     /** Starts the cloud, registers the device, and starts the edge; both are ready on return. */
@@ -105,11 +102,10 @@ public final class RelaySystem implements Closeable {
             String connectionString = system.api.registerDevice(setup.deviceId(), URI.create("http://127.0.0.1:"
                     + system.methods.port()));
             system.connectionString = connectionString;
-            system.edge = new AppProcess("edge-relay", setup.root().resolve(
-                    "edge-relay/target/quarkus-app/quarkus-run.jar"), system.edgePort,
-                    system.edgeConfig(
-                            connectionString),
-                    setup.jvmFlags(), setup.work().resolve("edge-relay.log"));
+            Path jar = setup.root().resolve("edge-relay/target/quarkus-app/quarkus-run.jar");
+            system.edge = AppProcess.builder("edge-relay", jar).httpPort(system.edgePort)
+                    .config(system.edgeConfig(connectionString)).jvmFlags(setup.jvmFlags())
+                    .log(setup.work().resolve("edge-relay.log")).build();
             system.edge.startAndAwaitReady(Duration.ofSeconds(90));
             return system;
         } catch (IOException | InterruptedException | RuntimeException e) {

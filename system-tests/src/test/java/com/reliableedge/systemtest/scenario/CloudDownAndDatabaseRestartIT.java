@@ -9,8 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.reliableedge.fixtures.FreePorts;
 import com.reliableedge.systemtest.harness.RelaySystem;
-import com.reliableedge.systemtest.process.FreePorts;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.reliableedge.fixtures.SmallFilesystem;
 import com.reliableedge.systemtest.harness.RelaySystem;
-import com.reliableedge.systemtest.harness.SmallFilesystem;
 
 /**
  * Scenario: the edge's data directory is a 16 MB filesystem, and the upstream is cut until the store has filled it

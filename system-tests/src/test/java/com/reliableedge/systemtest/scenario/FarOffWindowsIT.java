@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.reliableedge.fixtures.AppProcess;
 import com.reliableedge.protocol.auth.ConnectionString;
 import com.reliableedge.protocol.auth.SasToken;
 import com.reliableedge.protocol.binding.HttpHeaderCodec;
@@ -40,8 +41,6 @@ import com.reliableedge.protocol.method.BackfillResponse;
 import com.reliableedge.protocol.simulator.SimulatorData;
 import com.reliableedge.systemtest.cloud.CloudClient;
 import com.reliableedge.systemtest.cloud.PrometheusText;
-import com.reliableedge.systemtest.process.AppProcess;
-import com.reliableedge.systemtest.process.FreePorts;
 import com.sun.net.httpserver.HttpServer;
 
 /**
@@ -113,17 +112,17 @@ class FarOffWindowsIT {
         Path work = ROOT.resolve("system-tests/target/system-tests/FarOffWindowsIT-" + Instant.now().toString()
                 .replace(':', '-'));
         startMethodStandIn();
-        int port = FreePorts.next();
         Path log = work.resolve("cloud-backfill.log");
-        cloud = new AppProcess("cloud-backfill", ROOT.resolve("cloud-backfill/target/quarkus-app/quarkus-run.jar"),
-                port, Map.of("quarkus.datasource.jdbc.url", "jdbc:h2:file:" + work.resolve("cloud-db/cloud-backfill")
+        // The JVM's default heap, so the resident memory asserted below is what the process needs, not a cap.
+        cloud = AppProcess.builder("cloud-backfill", ROOT.resolve("cloud-backfill/target/quarkus-app/quarkus-run.jar"))
+                .config(Map.of("quarkus.datasource.jdbc.url", "jdbc:h2:file:" + work.resolve("cloud-db/cloud-backfill")
                         + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0",
                         "backfill.operator-key", OPERATOR_KEY,
                         "backfill.detection-delay", "3s",
                         "backfill.scan-interval", "1s",
                         "backfill.stall-after", "10m",
-                        "backfill.max-streams-per-device", Integer.toString(MAX_STREAMS_PER_DEVICE)),
-                List.of("-XX:+ExitOnOutOfMemoryError"), log);
+                        "backfill.max-streams-per-device", Integer.toString(MAX_STREAMS_PER_DEVICE)))
+                .jvmFlags(List.of()).log(log).build();
         cloud.startAndAwaitReady(Duration.ofSeconds(90));
         CloudClient api = new CloudClient(cloud.baseUri(), OPERATOR_KEY);
         URI methodUrl = URI.create("http://127.0.0.1:" + methods.getAddress().getPort());
