@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -28,7 +28,8 @@ import io.quarkus.logging.Log;
 /**
  * The live path: on one thread, polls every stream's live feed, feeds its {@link StreamAggregator}, and writes each
  * seal to the buffer in one atomic step before adopting it. A seal the buffer refuses (full disk) is dropped and
- * counted; sealing resumes by itself once a write succeeds again.
+ * counted; sealing resumes by itself once a write succeeds again. Each pass schedules the next one at the earliest
+ * seal deadline of its streams, at most one poll interval away ({@link NextPass}).
  */
 public class IngestLoop implements AutoCloseable {
 
@@ -37,13 +38,13 @@ public class IngestLoop implements AutoCloseable {
     private final Function<StreamInfo, SealLimits> limits;
     private final BatchEncoder encoder;
     private final int maxEventsPerPoll;
-    private final Duration pollInterval;
+    private final long pollIntervalNanos;
     private final Clock wallClock;
     private final MonotonicClock clock;
     private final RelayMetrics metrics;
     private final Runnable onSealed;
     private final List<StreamAggregator> aggregators = new ArrayList<>();
-    private ScheduledExecutorService executor;
+    private ScheduledThreadPoolExecutor executor;
     private volatile ScheduledFuture<?> ticking;
     /** When the next pass is due (monotonic), for liveness. */
     private volatile long dueNanos;
@@ -58,12 +59,12 @@ public class IngestLoop implements AutoCloseable {
         this.limits = limits;
         this.encoder = encoder;
         this.maxEventsPerPoll = maxEventsPerPoll;
-        this.pollInterval = pollInterval;
+        this.pollIntervalNanos = pollInterval.toNanos();
         this.wallClock = wallClock;
         this.clock = clock;
         this.metrics = metrics;
         this.onSealed = onSealed;
-        this.dueNanos = clock.nanos() + pollInterval.toNanos();
+        this.dueNanos = clock.nanos() + pollIntervalNanos;
     }
 
     /** When the loop will start its next pass, on the monotonic clock; past that it is not progressing. */
@@ -71,7 +72,7 @@ public class IngestLoop implements AutoCloseable {
         return dueNanos;
     }
 
-    /** Whether the loop still runs: an error that escaped a pass ends a scheduled task for good. */
+    /** Whether the loop still runs: an error that escaped a pass schedules no next pass, so it ends the loop. */
     public boolean alive() {
         ScheduledFuture<?> t = ticking;
         return t == null || !t.isDone() || executor.isShutdown();
@@ -79,12 +80,22 @@ public class IngestLoop implements AutoCloseable {
 
     /** Starts polling; each stream's cursor is restored from the buffer on the first tick that can read it. */
     public void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "relay-ingest");
             t.setDaemon(true);
             return t;
         });
-        ticking = executor.scheduleWithFixedDelay(this::tickSafely, 0, pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+        // On close, a pass scheduled for later is dropped rather than waited for.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        schedule(0);
+    }
+
+    private void schedule(long delayNanos) {
+        try {
+            ticking = executor.schedule(this::pass, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            // Closed: no next pass.
+        }
     }
 
     /**
@@ -114,25 +125,28 @@ public class IngestLoop implements AutoCloseable {
         return refusing;
     }
 
-    private void tickSafely() {
+    private void pass() {
+        long delay = pollIntervalNanos;
         try {
-            tick();
+            delay = tick();
         } catch (RuntimeException e) {
             Log.errorf(e, "Ingest step failed; continuing");
         }
+        schedule(delay);
     }
 
-    /** One pass over every stream. */
-    public void tick() {
-        dueNanos = clock.nanos() + pollInterval.toNanos();
+    /** One pass over every stream; returns how long to wait, in nanoseconds, before the next ({@link NextPass}). */
+    public long tick() {
+        dueNanos = clock.nanos() + pollIntervalNanos;
         if (!opened) {
             try {
                 open();
             } catch (BufferException e) {
                 // Without the durable cursors nothing may be sealed: the source's events wait in the source.
-                return;
+                return pollIntervalNanos;
             }
         }
+        long deadline = Long.MAX_VALUE;
         for (StreamAggregator agg : aggregators) {
             LiveUpdate update = source.poll(agg.stream().streamId(), maxEventsPerPoll);
             long now = clock.nanos();
@@ -146,7 +160,10 @@ public class IngestLoop implements AutoCloseable {
                 metrics.lateEvents(late);
             }
             agg.prepare(now).ifPresent(seal -> write(agg, seal, now));
+            // After a seal the deadline is unknown (MAX_VALUE) until the next decision: the poll interval bounds it.
+            deadline = SealPolicy.earlier(deadline, agg.nextDeadlineNanos());
         }
+        return NextPass.delayNanos(clock.nanos(), deadline, pollIntervalNanos);
     }
 
     private void write(StreamAggregator agg, Seal seal, long now) {

@@ -101,7 +101,8 @@ public final class SealPolicy {
         return now - since;
     }
 
-    private static long earlier(long a, long b) {
+    /** The earlier of two deadlines, {@link Long#MAX_VALUE} meaning none. */
+    static long earlier(long a, long b) {
         if (a == Long.MAX_VALUE) {
             return b;
         }

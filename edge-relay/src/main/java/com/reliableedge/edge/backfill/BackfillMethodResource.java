@@ -10,7 +10,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import com.reliableedge.edge.EdgeRelay;
+import com.reliableedge.edge.config.DeviceIdentity;
 import com.reliableedge.protocol.ProtocolException;
 import com.reliableedge.protocol.auth.ConnectionString;
 import com.reliableedge.protocol.auth.SasToken;
@@ -26,10 +26,14 @@ import io.quarkus.logging.Log;
 @Path("/api/v1/methods/backfill")
 public class BackfillMethodResource {
 
-    private final EdgeRelay relay;
+    private final DeviceIdentity device;
+    private final BackfillService service;
+    private final BackfillWorker worker;
 
-    public BackfillMethodResource(EdgeRelay relay) {
-        this.relay = relay;
+    public BackfillMethodResource(DeviceIdentity device, BackfillService service, BackfillWorker worker) {
+        this.device = device;
+        this.service = service;
+        this.worker = worker;
     }
 
     @POST
@@ -37,12 +41,13 @@ public class BackfillMethodResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response backfill(@HeaderParam("Authorization") String authorization,
             @HeaderParam("Content-Type") String contentType, byte[] payload) {
-        ConnectionString device = relay.connection();
+        ConnectionString connection = device.connection();
         SasToken.Verdict verdict;
         try {
-            verdict = device == null
+            verdict = connection == null
                     ? SasToken.Verdict.BAD_SIGNATURE
-                    : SasToken.verify(authorization, device.deviceResource(), device.sharedAccessKey(), Instant.now());
+                    : SasToken.verify(authorization, connection.deviceResource(), connection.sharedAccessKey(),
+                            Instant.now());
         } catch (ProtocolException e) {
             verdict = SasToken.Verdict.BAD_SIGNATURE;
         }
@@ -58,15 +63,9 @@ public class BackfillMethodResource {
             return Response.status(415).entity(new BackfillResponse(null, BackfillResponse.Result.REJECTED,
                     "Content-Type charset " + shown + "is not supported: the payload is UTF-8").toJson()).build();
         }
-        BackfillService service = relay.backfill();
-        if (service == null) {
-            // Still starting: the store is not open yet.
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(new BackfillResponse(null,
-                    BackfillResponse.Result.BUSY, "starting").toJson()).build();
-        }
         BackfillResponse answer = service.accept(payload);
         if (answer.result() == BackfillResponse.Result.ACCEPTED) {
-            relay.jobAccepted();
+            worker.wake();
         } else {
             Log.infof("Backfill call answered %d: %s", answer.status(), answer.message());
         }

@@ -53,7 +53,7 @@ public interface RelayConfig {
         @WithDefault("simulator")
         String kind();
 
-        /** How often the live feed is polled. */
+        /** The longest wait between two polls of the live feeds; a seal deadline that falls sooner comes first. */
         @WithDefault("20ms")
         Duration pollInterval();
 

@@ -8,9 +8,11 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
-import com.reliableedge.edge.EdgeRelay;
+import com.reliableedge.edge.aggregate.IngestLoop;
+import com.reliableedge.edge.backfill.BackfillWorker;
 import com.reliableedge.edge.config.MonotonicClock;
 import com.reliableedge.edge.config.RelayConfig;
+import com.reliableedge.edge.upstream.Sender;
 
 /**
  * Live while the relay can make progress ({@link Progress}): the ingest loop, the sender and the backfill worker
@@ -21,13 +23,18 @@ import com.reliableedge.edge.config.RelayConfig;
 @ApplicationScoped
 public class EdgeRelayLivenessCheck implements HealthCheck {
 
-    private final EdgeRelay relay;
+    private final IngestLoop ingest;
+    private final Sender sender;
+    private final BackfillWorker backfill;
     private final MonotonicClock clock;
     private final long graceNanos;
     private final long sendLimitNanos;
 
-    public EdgeRelayLivenessCheck(EdgeRelay relay, MonotonicClock clock, RelayConfig config) {
-        this.relay = relay;
+    public EdgeRelayLivenessCheck(IngestLoop ingest, Sender sender, BackfillWorker backfill, MonotonicClock clock,
+            RelayConfig config) {
+        this.ingest = ingest;
+        this.sender = sender;
+        this.backfill = backfill;
         this.clock = clock;
         this.graceNanos = config.health().stallAfter().toNanos();
         // A send is bounded by the transport's connect and request timeouts.
@@ -36,8 +43,7 @@ public class EdgeRelayLivenessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return check(clock.nanos(), graceNanos, Progress.beats(relay.ingest(), relay.sender(), relay
-                .backfillWorker(), sendLimitNanos));
+        return check(clock.nanos(), graceNanos, Progress.beats(ingest, sender, backfill, sendLimitNanos));
     }
 
     static HealthCheckResponse check(long nowNanos, long graceNanos, List<Progress.Beat> beats) {

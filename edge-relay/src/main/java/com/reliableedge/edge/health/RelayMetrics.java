@@ -5,6 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
+import jakarta.inject.Singleton;
+
 import com.reliableedge.edge.buffer.BackfillJob;
 import com.reliableedge.edge.buffer.DropListener;
 import com.reliableedge.protocol.index.Window;
@@ -18,8 +20,9 @@ import io.quarkus.logging.Log;
 /**
  * The relay's meters (exported by Micrometer, e.g. at {@code /q/metrics} in Prometheus format): events read, batches
  * sealed by lane, sent, acknowledged, drops by reason, late events, buffer size and oldest age, backfill jobs by
- * state. Gauges read a snapshot that the engine refreshes, so a scrape never touches the store.
+ * state. Gauges read a snapshot that {@link Housekeeping} refreshes, so a scrape never touches the store.
  */
+@Singleton
 public class RelayMetrics implements DropListener {
 
     private final MeterRegistry registry;

@@ -1,13 +1,16 @@
 package com.reliableedge.edge.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,8 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import com.reliableedge.edge.buffer.DropListener;
 import com.reliableedge.edge.buffer.SqliteBuffer;
 import com.reliableedge.edge.buffer.StoredMessage;
+import com.reliableedge.edge.config.MonotonicClock;
 import com.reliableedge.edge.health.RelayMetrics;
 import com.reliableedge.edge.source.FakeClock;
+import com.reliableedge.edge.source.LiveUpdate;
 import com.reliableedge.edge.source.SimulatorSource;
 import com.reliableedge.edge.source.StreamInfo;
 import com.reliableedge.protocol.index.IndexKind;
@@ -91,6 +96,102 @@ class IngestLoopTest {
                 }
             });
             assertThat(indexes).containsExactlyElementsOf(expected);
+        }
+    }
+
+    private static final long MS = 1_000_000L;
+
+    private static IngestLoop loop(SimulatorSource source, SqliteBuffer buffer, SealLimits limits, Duration poll,
+            Clock wall, MonotonicClock clock, Runnable onSealed) {
+        return new IngestLoop(source, buffer, s -> limits, new BatchEncoder(false), 10_000, poll, wall, clock,
+                new RelayMetrics(new SimpleMeterRegistry()), onSealed);
+    }
+
+    private static SimulatorSource simulator(long periodMs, Clock clock) {
+        return new SimulatorSource(new SimulatorSource.Settings(List.of(new StreamInfo("line-1", IndexKind.TIME)),
+                periodMs, 1, 0, 0, -1, Duration.ZERO), clock);
+    }
+
+    @Test
+    void aLingerShorterThanThePollIntervalSealsAtItsDeadline() {
+        FakeClock clock = new FakeClock(START);
+        SealLimits limits = new SealLimits(16_384, 1_000, 5_000, 5 * MS, 1_000 * MS);
+        try (SqliteBuffer buffer = new SqliteBuffer(dir.resolve("relay.db"), "site-7", 1 << 26, DropListener.NONE)) {
+            IngestLoop ingest = loop(simulator(1, clock), buffer, limits, Duration.ofMillis(20), clock, clock, () -> {
+            });
+            ingest.open();
+            // The feed resumes: nothing to seal, and nothing can change before the next poll.
+            assertThat(ingest.tick()).isEqualTo(20 * MS);
+            clock.advanceMillis(20);
+            // Events arrive: the next pass is due when the oldest of them has lingered, not at the next poll.
+            assertThat(ingest.tick()).isEqualTo(5 * MS);
+            assertThat(buffer.stats().messages()).isZero();
+            clock.advanceMillis(5);
+            ingest.tick();
+            List<StoredMessage> sealed = buffer.nextToSend(10, Set.of(), 0);
+            assertThat(sealed).hasSize(1);
+            assertThat(sealed.get(0).properties().isLive()).isTrue();
+            assertThat(sealed.get(0).properties().window()).isEqualTo(new Window(START, START + 26));
+        }
+    }
+
+    @Test
+    void aHeartbeatDueBeforeTheNextPollIsSealedOnTime() {
+        // Events every 1 s, none in the first 31 ms: the heartbeat seals an empty batch (E3).
+        FakeClock clock = new FakeClock(START + 1);
+        SealLimits limits = new SealLimits(16_384, 1_000, 5_000, 1_000 * MS, 30 * MS);
+        try (SqliteBuffer buffer = new SqliteBuffer(dir.resolve("relay.db"), "site-7", 1 << 26, DropListener.NONE)) {
+            IngestLoop ingest = loop(simulator(1_000, clock), buffer, limits, Duration.ofMillis(20), clock, clock,
+                    () -> {
+                    });
+            ingest.open();
+            assertThat(ingest.tick()).isEqualTo(20 * MS);
+            clock.advanceMillis(20);
+            // 20 ms after the stream's start, the heartbeat is 10 ms away: sooner than the next poll.
+            assertThat(ingest.tick()).isEqualTo(10 * MS);
+            assertThat(buffer.stats().messages()).isZero();
+            clock.advanceMillis(10);
+            ingest.tick();
+            List<StoredMessage> sealed = buffer.nextToSend(10, Set.of(), 0);
+            assertThat(sealed).hasSize(1);
+            assertThat(sealed.get(0).properties().eventCount()).isZero();
+            assertThat(sealed.get(0).properties().window().start()).isEqualTo(START + 1);
+        }
+    }
+
+    @Test
+    void theRunningLoopMakesItsNextPassAtTheDeadlineNotAtTheNextPoll() {
+        // A 3 s poll interval and a 20 ms linger: the window that the second poll opened is sealed about 20 ms
+        // later, not at the third poll 3 s later.
+        AtomicLong firstEventsAt = new AtomicLong();
+        AtomicLong sealedAt = new AtomicLong();
+        SimulatorSource source = new SimulatorSource(new SimulatorSource.Settings(List.of(new StreamInfo("line-1",
+                IndexKind.TIME)), 10, 1, 0, 0, -1, Duration.ZERO), Clock.systemUTC()) {
+            @Override
+            public LiveUpdate poll(String streamId, int maxEvents) {
+                LiveUpdate update = super.poll(streamId, maxEvents);
+                if (update instanceof LiveUpdate.Data d && !d.events().isEmpty()) {
+                    firstEventsAt.compareAndSet(0, System.nanoTime());
+                }
+                return update;
+            }
+        };
+        // Limits far off, so that only the linger seals.
+        SealLimits limits = new SealLimits(1 << 22, 100_000, 600_000, 20 * MS, 3_600_000 * MS);
+        try (SqliteBuffer buffer = new SqliteBuffer(dir.resolve("relay.db"), "site-7", 1 << 26, DropListener.NONE)) {
+            IngestLoop ingest = loop(source, buffer, limits, Duration.ofSeconds(3), Clock.systemUTC(), MonotonicClock
+                    .system(), () -> sealedAt.compareAndSet(0, System.nanoTime()));
+            try {
+                ingest.start();
+                await().atMost(Duration.ofSeconds(30)).until(() -> sealedAt.get() != 0);
+                assertThat(firstEventsAt.get()).isNotZero();
+                assertThat(Duration.ofNanos(sealedAt.get() - firstEventsAt.get())).isLessThan(Duration.ofMillis(
+                        1_500));
+                assertThat(buffer.stats().messages()).isEqualTo(1);
+                assertThat(ingest.alive()).isTrue();
+            } finally {
+                ingest.close();
+            }
         }
     }
 }

@@ -15,7 +15,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import com.reliableedge.edge.EdgeRelay;
+import com.reliableedge.edge.buffer.BatchBuffer;
+import com.reliableedge.edge.config.DeviceIdentity;
 import com.reliableedge.protocol.auth.ConnectionString;
 import com.reliableedge.protocol.auth.SasToken;
 import com.reliableedge.protocol.index.IndexKind;
@@ -30,10 +31,13 @@ import io.restassured.response.ValidatableResponse;
 class BackfillMethodResourceTest {
 
     @Inject
-    EdgeRelay relay;
+    DeviceIdentity device;
+
+    @Inject
+    BatchBuffer buffer;
 
     private String auth() {
-        return SasToken.sign(relay.connection(), Instant.now(), Duration.ofMinutes(5));
+        return SasToken.sign(device.connection(), Instant.now(), Duration.ofMinutes(5));
     }
 
     private ValidatableResponse call(String authorization, byte[] body) {
@@ -58,12 +62,12 @@ class BackfillMethodResourceTest {
 
     private byte[] validRequest(String requestId) {
         long now = System.currentTimeMillis();
-        return BackfillRequest.of(requestId, relay.deviceId(), "line-1", IndexKind.TIME, new Window(now - 60_000, now
+        return BackfillRequest.of(requestId, device.deviceId(), "line-1", IndexKind.TIME, new Window(now - 60_000, now
                 - 30_000), 1).toJson();
     }
 
     private int jobs() {
-        return relay.buffer().unfinishedJobs().size();
+        return buffer.unfinishedJobs().size();
     }
 
     @Test
@@ -71,9 +75,9 @@ class BackfillMethodResourceTest {
         String id = "req-" + UUID.randomUUID();
         call(auth(), validRequest(id)).statusCode(202).body("requestId", equalTo(id)).body("result", equalTo(
                 "accepted"));
-        assertThat(relay.buffer().job(id)).isPresent();
+        assertThat(buffer.job(id)).isPresent();
         call(auth(), validRequest(id)).statusCode(202).body("result", equalTo("accepted"));
-        assertThat(relay.buffer().job(id).orElseThrow().window().end() - relay.buffer().job(id).orElseThrow().window()
+        assertThat(buffer.job(id).orElseThrow().window().end() - buffer.job(id).orElseThrow().window()
                 .start()).isEqualTo(30_000);
     }
 
@@ -83,19 +87,19 @@ class BackfillMethodResourceTest {
         String id = "bad-" + UUID.randomUUID();
         call(auth(), "{not json".getBytes(StandardCharsets.UTF_8)).statusCode(400).body("result", equalTo("rejected"));
         call(auth(), "[]".getBytes(StandardCharsets.UTF_8)).statusCode(400);
-        call(auth(), request(id, relay.deviceId(), "line-1", "2026-11-26T10:05:00.000Z", "2026-11-26T10:00:00.000Z"))
+        call(auth(), request(id, device.deviceId(), "line-1", "2026-11-26T10:05:00.000Z", "2026-11-26T10:00:00.000Z"))
                 .statusCode(400).body("requestId", equalTo(id));
-        call(auth(), request(id, relay.deviceId(), "line-1", "2026-11-26T10:00:00.000Z", "2026-11-26T10:00:00.000Z"))
+        call(auth(), request(id, device.deviceId(), "line-1", "2026-11-26T10:00:00.000Z", "2026-11-26T10:00:00.000Z"))
                 .statusCode(400);
-        call(auth(), request(id, relay.deviceId(), "line-1", "10:00", "11:00")).statusCode(400);
-        call(auth(), request(id, relay.deviceId(), "no-such-line", "2026-11-26T10:00:00.000Z",
+        call(auth(), request(id, device.deviceId(), "line-1", "10:00", "11:00")).statusCode(400);
+        call(auth(), request(id, device.deviceId(), "no-such-line", "2026-11-26T10:00:00.000Z",
                 "2026-11-26T10:05:00.000Z")).statusCode(404).body("result", equalTo("unknownStream"));
         call(auth(), request(id, "another-device", "line-1", "2026-11-26T10:00:00.000Z", "2026-11-26T10:05:00.000Z"))
                 .statusCode(400);
         byte[] oversized = ("{\"requestId\":\"" + id + "\",\"pad\":\"" + "x".repeat(BackfillRequest.MAX_PAYLOAD_BYTES)
                 + "\"}").getBytes(StandardCharsets.UTF_8);
         call(auth(), oversized).statusCode(400);
-        assertThat(relay.buffer().job(id)).isEmpty();
+        assertThat(buffer.job(id)).isEmpty();
         assertThat(jobs()).isEqualTo(before);
     }
 
@@ -107,15 +111,15 @@ class BackfillMethodResourceTest {
         call("SharedAccessSignature garbage", validRequest(id)).statusCode(401);
         String otherKey = Base64.getEncoder().encodeToString("some other key, not this device's".getBytes(
                 StandardCharsets.UTF_8));
-        ConnectionString wrongKey = ConnectionString.forDevice(relay.connection().hostName(), relay.deviceId(),
+        ConnectionString wrongKey = ConnectionString.forDevice(device.connection().hostName(), device.deviceId(),
                 otherKey);
         call(SasToken.sign(wrongKey, Instant.now(), Duration.ofMinutes(5)), validRequest(id)).statusCode(401);
-        ConnectionString otherDevice = ConnectionString.forDevice(relay.connection().hostName(), "edge-2", relay
+        ConnectionString otherDevice = ConnectionString.forDevice(device.connection().hostName(), "edge-2", device
                 .connection().sharedAccessKey());
         call(SasToken.sign(otherDevice, Instant.now(), Duration.ofMinutes(5)), validRequest(id)).statusCode(401);
-        call(SasToken.sign(relay.connection(), Instant.now().minusSeconds(3600), Duration.ofMinutes(5)), validRequest(
+        call(SasToken.sign(device.connection(), Instant.now().minusSeconds(3600), Duration.ofMinutes(5)), validRequest(
                 id)).statusCode(401);
-        assertThat(relay.buffer().job(id)).isEmpty();
+        assertThat(buffer.job(id)).isEmpty();
         assertThat(jobs()).isEqualTo(before);
     }
 
@@ -139,7 +143,7 @@ class BackfillMethodResourceTest {
         call(auth(), json.getBytes(StandardCharsets.UTF_16LE)).statusCode(400);
         call(auth(), json.replace("line-1", "l\u00efne-1").getBytes(StandardCharsets.ISO_8859_1)).statusCode(400)
                 .body("message", containsString("not well-formed UTF-8"));
-        assertThat(relay.buffer().job(id)).isEmpty();
+        assertThat(buffer.job(id)).isEmpty();
         assertThat(jobs()).isEqualTo(before);
         // A charset of UTF-8, spelled either way and quoted or not, is fine.
         call(auth(), "application/json; charset=\"utf-8\"", validRequest(id)).statusCode(202);
@@ -160,7 +164,7 @@ class BackfillMethodResourceTest {
             String body = call(auth(), bad.getBytes(StandardCharsets.UTF_8)).statusCode(400).extract().asString();
             assertThat(body).doesNotContain(secret).doesNotContain("Unexpected").doesNotContain("jackson");
         }
-        assertThat(relay.buffer().job(id)).isEmpty();
+        assertThat(buffer.job(id)).isEmpty();
         assertThat(jobs()).isEqualTo(before);
     }
 
@@ -168,12 +172,12 @@ class BackfillMethodResourceTest {
     void aWindowWiderThanTheLimitIs400() {
         int before = jobs();
         String id = "wide-" + UUID.randomUUID();
-        call(auth(), request(id, relay.deviceId(), "line-1", "0000-01-01T00:00:00.000Z", "9999-12-31T00:00:00.000Z"))
+        call(auth(), request(id, device.deviceId(), "line-1", "0000-01-01T00:00:00.000Z", "9999-12-31T00:00:00.000Z"))
                 .statusCode(400).body("result", equalTo("rejected")).body("message", containsString(
                         "relay.backfill.max-window"));
-        call(auth(), request(id, relay.deviceId(), "line-1", "1970-01-01T00:00:00.000Z", java.time.Instant.now()
+        call(auth(), request(id, device.deviceId(), "line-1", "1970-01-01T00:00:00.000Z", java.time.Instant.now()
                 .toString().substring(0, 19) + ".000Z")).statusCode(400);
-        assertThat(relay.buffer().job(id)).isEmpty();
+        assertThat(buffer.job(id)).isEmpty();
         assertThat(jobs()).isEqualTo(before);
     }
 }

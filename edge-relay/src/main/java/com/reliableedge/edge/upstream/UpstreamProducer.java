@@ -1,0 +1,61 @@
+package com.reliableedge.edge.upstream;
+
+import java.time.Clock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import com.reliableedge.edge.buffer.BatchBuffer;
+import com.reliableedge.edge.buffer.Sealed;
+import com.reliableedge.edge.config.DeviceIdentity;
+import com.reliableedge.edge.config.MonotonicClock;
+import com.reliableedge.edge.config.RelayConfig;
+import com.reliableedge.edge.health.RelayMetrics;
+
+import io.quarkus.logging.Log;
+
+/** The configured transport ({@code relay.upstream.kind}) and the sender that drains the buffer over it. */
+@ApplicationScoped
+public class UpstreamProducer {
+
+    /** @throws IllegalStateException naming the key when the configured kind is not built (fails the startup) */
+    @Produces
+    @Singleton
+    Transport transport(RelayConfig config, DeviceIdentity device, Clock wallClock) {
+        String kind = config.upstream().kind();
+        if (!"http".equals(kind)) {
+            throw new IllegalStateException("relay.upstream.kind '" + kind + "' is not available; use 'http'");
+        }
+        if (device.connection() == null) {
+            Log.error("relay.connection-string is not set: upstream requests go unsigned (the cloud will refuse"
+                    + " them) and every backfill call is refused");
+        }
+        RelayConfig.Http http = config.upstream().http();
+        return new HttpTransport(http.url(), device.deviceId(), device.connection(), http.timeout(), http.tokenTtl(),
+                wallClock);
+    }
+
+    void close(@Disposes Transport transport) {
+        transport.close();
+    }
+
+    /** Not started here: {@code EdgeRelay} starts it once the store is open and stops it before the store closes. */
+    @Produces
+    @Singleton
+    Sender sender(BatchBuffer buffer, Transport transport, DeviceIdentity device, RelayConfig config, Clock wallClock,
+            MonotonicClock clock, RelayMetrics metrics) {
+        RelayConfig.Sender s = config.sender();
+        return new Sender(buffer, transport, device.deviceId(), s.maxInFlight(), config.lanes().liveWindow(),
+                new Backoff(s.initialBackoff(), s.maxBackoff()), new RateBudget(s.maxMessagesPerSecond().orElse(0), s
+                        .maxBytesPerSecond().orElse(0), clock),
+                wallClock, clock, metrics);
+    }
+
+    /** Whatever was sealed, live or backfill, is the sender's to send. */
+    void onSealed(@Observes Sealed sealed, Sender sender) {
+        sender.wake();
+    }
+}
