@@ -11,6 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.reliableedge.fixtures.AppProcess;
+
 /**
  * A configured but unbuilt kind fails the packaged relay's startup, naming the key and the value: the parts are CDI
  * beans, and the relay's startup builds them all at boot rather than on first use.
@@ -21,10 +23,10 @@ class UnbuiltKindIT {
     Path dataDir;
 
     private void failsNaming(String key, String value, String expected) throws Exception {
-        RelayProcess relay = RelayProcess.start(Map.of("relay.data-dir", dataDir.toString(), key, value),
+        AppProcess relay = CrashRecoveryIT.startRelay(Map.of("relay.data-dir", dataDir.toString(), key, value),
                 Path.of("target", "unbuilt-kind-it", key + ".log"));
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> !relay.alive());
+            await().atMost(Duration.ofSeconds(60)).until(() -> !relay.isAlive());
             assertThat(Files.readString(relay.log())).contains(expected).doesNotContain("Edge relay edge-1 started");
         } finally {
             relay.kill();
