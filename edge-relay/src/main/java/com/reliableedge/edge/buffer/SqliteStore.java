@@ -114,8 +114,8 @@ final class SqliteStore {
         }
         try {
             connectAndCheck();
-        } catch (StoreSchema.TooNewException e) {
-            // A newer build's store is not garbage: keep it for that build, never quarantine it.
+        } catch (StoreSchema.SchemaException e) {
+            // A newer build's store, or one a migration failed on (a full disk, say), is not garbage: keep it.
             closeQuietly();
             throw e;
         } catch (SQLException | RuntimeException e) {
@@ -163,8 +163,8 @@ final class SqliteStore {
             try {
                 schema.migrate(conn, file);
                 onOpen.run(conn);
-            } catch (StoreSchema.TooNewException e) {
-                st.execute("ROLLBACK");
+            } catch (StoreSchema.SchemaException e) {
+                rollbackQuietly();
                 throw e;
             }
             st.execute("COMMIT");

@@ -24,11 +24,14 @@ final class StoreSchema {
         void apply(Statement st) throws SQLException;
     }
 
-    /** The store was written by a newer build: left as it is, for that build. */
-    static final class TooNewException extends BufferException {
+    /**
+     * The store cannot be brought to this build's version: written by a newer build, or a migration step failed. It
+     * is left as it was (never quarantined: its rows are intact) and the open is retried later.
+     */
+    static final class SchemaException extends BufferException {
 
-        TooNewException(String message) {
-            super(message, null);
+        SchemaException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -37,7 +40,7 @@ final class StoreSchema {
      * pre-versioning store through it keeps its rows (and adds the {@code message_sealed} index the earliest builds
      * lacked, as opening did then).
      */
-    private static final Migration V1 = st -> {
+    static final Migration V1 = st -> {
         st.execute("CREATE TABLE IF NOT EXISTS message (id INTEGER PRIMARY KEY AUTOINCREMENT,"
                 + " stream TEXT NOT NULL, kind TEXT NOT NULL, lane INTEGER NOT NULL,"
                 + " start_index INTEGER NOT NULL, end_index INTEGER NOT NULL, message_type TEXT NOT NULL,"
@@ -80,15 +83,15 @@ final class StoreSchema {
     /**
      * Brings the store to {@link #latest()}; the caller holds a write transaction and commits it.
      *
-     * @throws TooNewException when the store's version is newer than this build knows
+     * @throws SchemaException when the store's version is newer than this build knows, or a step fails
      */
     void migrate(Connection conn, Path file) throws SQLException {
         try (Statement st = conn.createStatement()) {
             int version = userVersion(st);
             if (version > latest()) {
-                throw new TooNewException("the store " + file + " has schema version " + version
+                throw new SchemaException("the store " + file + " has schema version " + version
                         + ", newer than this build's " + latest() + ": run the newer build, or move the store aside"
-                        + " to start a fresh one");
+                        + " to start a fresh one", null);
             }
             if (version < 0) {
                 throw new SQLException("schema version " + version + " is not valid");
@@ -97,7 +100,16 @@ final class StoreSchema {
                 Log.infof("Store %s predates schema versioning: adopting it as version 1", file);
             }
             for (int v = version; v < latest(); v++) {
-                migrations.get(v).apply(st);
+                try {
+                    migrations.get(v).apply(st);
+                } catch (SQLException e) {
+                    int code = e.getErrorCode() & 0xff;
+                    if (code == 11 || code == 26) {
+                        throw e; // SQLITE_CORRUPT, SQLITE_NOTADB: unreadable after all, quarantined by the store
+                    }
+                    throw new SchemaException("cannot migrate the store " + file + " from schema version " + v
+                            + " to " + (v + 1), e);
+                }
             }
             if (version != latest()) {
                 st.execute("PRAGMA user_version = " + latest());
