@@ -35,6 +35,25 @@ public final class RequestDecisions {
         return ACTIVE.contains(state);
     }
 
+    /**
+     * Whether a request may be claimed for sending at {@code now}: PENDING, due, not leased by a sender, and its
+     * stream not stalled.
+     */
+    public static boolean isSendable(RequestState state, Instant leaseUntil, Instant nextAttemptAt, boolean stalled,
+            Instant now) {
+        return state == RequestState.PENDING && (leaseUntil == null || !leaseUntil.isAfter(now))
+                && (nextAttemptAt == null || !nextAttemptAt.isAfter(now)) && !stalled;
+    }
+
+    /**
+     * The expiry of an accepted request after one of its backfill batches arrived at {@code now}: pushed to
+     * {@code now + expiry}, never earlier than it was.
+     */
+    public static Instant pushedExpiry(Instant expiresAt, Instant now, Duration expiry) {
+        Instant pushed = now.plus(expiry);
+        return expiresAt == null || pushed.isAfter(expiresAt) ? pushed : expiresAt;
+    }
+
     /** What the answer to a sent request does to it (PROTOCOL.md section 5's table). */
     public sealed interface SendOutcome {
     }

@@ -128,9 +128,8 @@ public class RequestDispatcher {
         StreamEntity stream = streams.lock(peek.streamId);
         requestRows.refresh(peek);
         BackfillRequestEntity r = peek;
-        if (r.state != RequestState.PENDING || (r.leaseUntil != null && r.leaseUntil.isAfter(now))
-                || (r.nextAttemptAt != null && r.nextAttemptAt.isAfter(now))
-                || StreamHealth.isStalled(stream.lastLiveAt, now, config.stallAfter())) {
+        if (!RequestDecisions.isSendable(r.state, r.leaseUntil, r.nextAttemptAt,
+                StreamHealth.isStalled(stream.lastLiveAt, now, config.stallAfter()), now)) {
             return Optional.empty();
         }
         DeviceEntity device = devices.find(stream.deviceId);

@@ -93,8 +93,8 @@ public class RequestService {
         if (r == null || !r.streamId.equals(stream.id) || r.state != RequestState.REQUESTED) {
             return;
         }
-        Instant pushed = now.plus(config.expiry());
-        if (r.expiresAt == null || pushed.isAfter(r.expiresAt)) {
+        Instant pushed = RequestDecisions.pushedExpiry(r.expiresAt, now, config.expiry());
+        if (!pushed.equals(r.expiresAt)) {
             r.expiresAt = pushed;
             r.updatedAt = now;
         }

@@ -18,10 +18,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 
 /**
- * What an answer does to a sent request (PROTOCOL.md section 5's table), for any status, previous backoff and
- * configuration: 202 is REQUESTED until now + expiry with its retry message visible then; 400 and 404 fail it naming
+ * When a request is sent, and what an answer does to it (PROTOCOL.md sections 5 and 6), for any status, previous
+ * backoff and configuration: 202 is REQUESTED until now + expiry with its retry message visible then; 400 and 404 fail it naming
  * the status; anything else (no answer, 503, other codes) leaves it PENDING after a backoff that starts at the base,
- * doubles, never passes the expiry and never uses an attempt.
+ * doubles, never passes the expiry and never uses an attempt. Backfill batches only ever push an expiry forward.
  */
 class SendOutcomeProperties {
 
@@ -95,5 +95,43 @@ class SendOutcomeProperties {
                 .isEqualTo(state == RequestState.PENDING || state == RequestState.REQUESTED);
         assertThat(RequestDecisions.BLOCKING.contains(state))
                 .isEqualTo(RequestDecisions.isActive(state) || state == RequestState.FAILED);
+    }
+
+    @Provide
+    Arbitrary<Instant> aroundNow() {
+        return Arbitraries.longs().between(-10_000_000, 10_000_000).map(NOW::plusMillis).injectNull(0.25);
+    }
+
+    @Property(tries = 2000)
+    void onlyADuePendingUnleasedRequestOfALiveStreamIsSentAndItStaysSendable(@ForAll RequestState state,
+            @ForAll("aroundNow") Instant leaseUntil, @ForAll("aroundNow") Instant nextAttemptAt,
+            @ForAll boolean stalled, @ForAll @LongRange(min = 0, max = 10_000_000) long laterMs) {
+        boolean sendable = RequestDecisions.isSendable(state, leaseUntil, nextAttemptAt, stalled, NOW);
+        if (sendable) {
+            assertThat(state).isEqualTo(RequestState.PENDING);
+            assertThat(stalled).isFalse();
+            assertThat(leaseUntil == null || !leaseUntil.isAfter(NOW)).isTrue();
+            assertThat(nextAttemptAt == null || !nextAttemptAt.isAfter(NOW)).isTrue();
+            // Time only makes a request due: nothing that was sendable stops being so later.
+            assertThat(RequestDecisions.isSendable(state, leaseUntil, nextAttemptAt, false, NOW.plusMillis(laterMs)))
+                    .isTrue();
+        } else if (state == RequestState.PENDING && !stalled) {
+            assertThat((leaseUntil != null && leaseUntil.isAfter(NOW))
+                    || (nextAttemptAt != null && nextAttemptAt.isAfter(NOW))).isTrue();
+        }
+    }
+
+    @Property(tries = 1000)
+    void aBackfillBatchPushesTheExpiryForwardNeverBack(@ForAll("aroundNow") Instant expiresAt,
+            @ForAll @LongRange(min = 1, max = 10_000_000) long expiryMs) {
+        Duration expiry = Duration.ofMillis(expiryMs);
+        Instant pushed = RequestDecisions.pushedExpiry(expiresAt, NOW, expiry);
+        assertThat(pushed).isAfterOrEqualTo(NOW.plus(expiry));
+        if (expiresAt != null) {
+            assertThat(pushed).isAfterOrEqualTo(expiresAt).isIn(expiresAt, NOW.plus(expiry));
+        } else {
+            assertThat(pushed).isEqualTo(NOW.plus(expiry));
+        }
+        assertThat(RequestDecisions.pushedExpiry(pushed, NOW, expiry)).isEqualTo(pushed);
     }
 }
