@@ -3,8 +3,8 @@ package com.reliableedge.cloud.api;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
-import jakarta.persistence.TypedQuery;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -19,10 +19,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.reliableedge.cloud.request.RequestState;
 import com.reliableedge.cloud.scan.OperatorBackfills;
-import com.reliableedge.cloud.security.OperatorOnly;
-import com.reliableedge.cloud.store.BackfillRequestEntity;
+import com.reliableedge.cloud.store.RequestRepository;
+import com.reliableedge.cloud.store.RequestState;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.ProtocolException;
@@ -42,11 +41,14 @@ public class BackfillResource {
 
     private final Clock clock;
     private final StreamStore streams;
+    private final RequestRepository requests;
     private final OperatorBackfills operatorBackfills;
 
-    public BackfillResource(Clock clock, StreamStore streams, OperatorBackfills operatorBackfills) {
+    public BackfillResource(Clock clock, StreamStore streams, RequestRepository requests,
+            OperatorBackfills operatorBackfills) {
         this.clock = clock;
         this.streams = streams;
+        this.requests = requests;
         this.operatorBackfills = operatorBackfills;
     }
 
@@ -55,16 +57,11 @@ public class BackfillResource {
     public List<Views.RequestView> list(@QueryParam("state") String state,
             @QueryParam("limit") String limitParam) {
         int limit = QueryParams.limit(limitParam, 1000, StreamResource.MAX_LIMIT);
-        String where = state == null || state.isEmpty() ? "" : " and r.state = :state";
-        TypedQuery<Object[]> query = BackfillRequestEntity.getEntityManager().createQuery(
-                "select r, s from BackfillRequestEntity r, StreamEntity s where s.id = r.streamId" + where
-                        + " order by r.createdAt desc, r.requestId",
-                Object[].class).setMaxResults(limit);
-        if (!where.isEmpty()) {
-            query.setParameter("state", parseState(state));
-        }
-        return query.getResultList().stream()
-                .map(row -> Views.RequestView.of((BackfillRequestEntity) row[0], (StreamEntity) row[1])).toList();
+        Optional<RequestState> wanted = state == null || state.isEmpty()
+                ? Optional.empty()
+                : Optional.of(parseState(state));
+        return requests.newestFirst(wanted, limit).stream()
+                .map(row -> Views.RequestView.of(row.request(), row.stream())).toList();
     }
 
     @POST
@@ -77,7 +74,7 @@ public class BackfillResource {
         String batchId = MethodJson.requiredText(node, "batchId");
         String start = MethodJson.requiredText(node, Window.START_FIELD);
         String end = MethodJson.requiredText(node, Window.END_FIELD);
-        StreamEntity found = StreamResource.stream(deviceId, batchId);
+        StreamEntity found = StreamResource.stream(streams, deviceId, batchId);
         Window window = Window.parse(found.indexKind, start, end);
         List<Views.RequestView> created = QuarkusTransaction.requiringNew().call(() -> {
             StreamEntity s = streams.lock(found.id);

@@ -19,13 +19,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.reliableedge.cloud.Refusal;
 import com.reliableedge.cloud.security.DeviceAuthenticator;
 import com.reliableedge.cloud.security.DeviceRegistry;
-import com.reliableedge.cloud.security.OperatorOnly;
 import com.reliableedge.cloud.store.DeviceEntity;
+import com.reliableedge.cloud.store.DeviceRepository;
 import com.reliableedge.protocol.method.MethodJson;
-
-import io.quarkus.panache.common.Sort;
 
 /** The device registry (operator API). */
 @Path("/api/v1/devices")
@@ -42,10 +41,12 @@ public class DeviceResource {
 
     private final DeviceRegistry registry;
     private final DeviceAuthenticator authenticator;
+    private final DeviceRepository devices;
 
-    public DeviceResource(DeviceRegistry registry, DeviceAuthenticator authenticator) {
+    public DeviceResource(DeviceRegistry registry, DeviceAuthenticator authenticator, DeviceRepository devices) {
         this.registry = registry;
         this.authenticator = authenticator;
+        this.devices = devices;
     }
 
     @POST
@@ -63,7 +64,7 @@ public class DeviceResource {
     @GET
     @Operation(summary = "List devices")
     public List<DeviceView> list() {
-        return DeviceEntity.<DeviceEntity>listAll(Sort.by("deviceId")).stream()
+        return devices.all().stream()
                 .map(d -> new DeviceView(d.deviceId, d.methodUrl, d.createdAt, null)).toList();
     }
 
@@ -71,9 +72,9 @@ public class DeviceResource {
     @Path("{deviceId}")
     @Operation(summary = "One device")
     public DeviceView get(@PathParam("deviceId") String deviceId) {
-        DeviceEntity d = DeviceEntity.findById(deviceId);
+        DeviceEntity d = devices.find(deviceId);
         if (d == null) {
-            throw new ApiException(404, "device is not registered", "deviceId", deviceId);
+            throw new Refusal(Refusal.Kind.NOT_FOUND, "device is not registered", "deviceId", deviceId);
         }
         return new DeviceView(d.deviceId, d.methodUrl, d.createdAt, null);
     }
@@ -86,7 +87,7 @@ public class DeviceResource {
         // After the commit, so that no message can put the key back in the cache.
         authenticator.forget(deviceId);
         if (!deleted) {
-            throw new ApiException(404, "device is not registered", "deviceId", deviceId);
+            throw new Refusal(Refusal.Kind.NOT_FOUND, "device is not registered", "deviceId", deviceId);
         }
         return Response.noContent().build();
     }

@@ -15,9 +15,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.reliableedge.cloud.config.BackfillConfig;
-import com.reliableedge.cloud.security.OperatorOnly;
 import com.reliableedge.cloud.store.GapEntity;
-import com.reliableedge.cloud.store.StreamEntity;
+import com.reliableedge.cloud.store.GapRepository;
 import com.reliableedge.protocol.ProtocolException;
 
 /** Gaps of all streams (operator API). */
@@ -29,9 +28,11 @@ import com.reliableedge.protocol.ProtocolException;
 public class GapResource {
 
     private final BackfillConfig config;
+    private final GapRepository gaps;
 
-    public GapResource(BackfillConfig config) {
+    public GapResource(BackfillConfig config, GapRepository gaps) {
         this.config = config;
+        this.gaps = gaps;
     }
 
     @GET
@@ -40,16 +41,8 @@ public class GapResource {
             @QueryParam("limit") String limitParam) {
         GapEntity.State wanted = parseState(state);
         int limit = QueryParams.limit(limitParam, 1000, StreamResource.MAX_LIMIT);
-        List<Object[]> rows = GapEntity.getEntityManager().createQuery(
-                "select g, s from GapEntity g, StreamEntity s where s.id = g.streamId and g.state = :state"
-                        + " order by g.observedAt, g.id",
-                Object[].class)
-                .setParameter("state", wanted)
-                .setMaxResults(limit)
-                .getResultList();
-        return rows.stream().map(row -> {
-            return Views.GapView.of((StreamEntity) row[1], (GapEntity) row[0], config);
-        }).toList();
+        return gaps.inState(wanted, limit).stream().map(row -> Views.GapView.of(row.stream(), row.gap(), config))
+                .toList();
     }
 
     private static GapEntity.State parseState(String state) {

@@ -11,7 +11,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.reliableedge.cloud.scan.StreamParking;
-import com.reliableedge.cloud.security.OperatorOnly;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
 
@@ -38,7 +37,7 @@ public class StreamParkResource {
     @POST
     @Operation(summary = "Un-park a stream that the scanner parked after a failure; the next scan plans it")
     public Unparked unpark(@PathParam("deviceId") String deviceId, @PathParam("batchId") String batchId) {
-        StreamEntity found = StreamResource.stream(deviceId, batchId);
+        StreamEntity found = StreamResource.stream(streams, deviceId, batchId);
         return QuarkusTransaction.requiringNew().call(() -> {
             StreamEntity s = streams.lock(found.id);
             boolean wasParked = s.scanParkedUntil != null;

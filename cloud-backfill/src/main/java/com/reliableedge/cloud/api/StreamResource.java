@@ -3,7 +3,6 @@ package com.reliableedge.cloud.api;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,13 +18,13 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.reliableedge.cloud.Refusal;
 import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.coverage.GapRules;
 import com.reliableedge.cloud.coverage.StreamHealth;
-import com.reliableedge.cloud.security.OperatorOnly;
 import com.reliableedge.cloud.store.EventEntity;
-import com.reliableedge.cloud.store.GapEntity;
-import com.reliableedge.cloud.store.LostWindowEntity;
+import com.reliableedge.cloud.store.EventRepository;
+import com.reliableedge.cloud.store.GapRepository;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.ProtocolException;
@@ -49,11 +48,16 @@ public class StreamResource {
     private final BackfillConfig config;
     private final Clock clock;
     private final StreamStore streams;
+    private final GapRepository gaps;
+    private final EventRepository events;
 
-    public StreamResource(BackfillConfig config, Clock clock, StreamStore streams) {
+    public StreamResource(BackfillConfig config, Clock clock, StreamStore streams, GapRepository gaps,
+            EventRepository events) {
         this.config = config;
         this.clock = clock;
         this.streams = streams;
+        this.gaps = gaps;
+        this.events = events;
     }
 
     @GET
@@ -72,16 +76,11 @@ public class StreamResource {
             afterDevice = cursor.substring(0, slash);
             afterBatch = cursor.substring(slash + 1);
         }
-        List<StreamEntity> rows = StreamEntity.getEntityManager().createQuery("from StreamEntity s"
-                + " where s.deviceId > :d or (s.deviceId = :d and s.batchId > :b) order by s.deviceId, s.batchId",
-                StreamEntity.class)
-                .setParameter("d", afterDevice)
-                .setParameter("b", afterBatch)
-                .setMaxResults(limit + 1)
-                .getResultList();
+        List<StreamEntity> rows = streams.page(afterDevice, afterBatch, limit + 1);
         boolean more = rows.size() > limit;
         List<StreamEntity> page = more ? rows.subList(0, limit) : rows;
-        Map<Long, Long> covered = coveredInBound(page);
+        // Summed by the database over the page's streams only: no coverage row is loaded.
+        Map<Long, Long> covered = streams.coveredInBound(page);
         Instant now = clock.instant();
         List<Views.StreamSummary> out = new ArrayList<>(page.size());
         for (StreamEntity s : page) {
@@ -91,52 +90,25 @@ public class StreamResource {
         return new Views.StreamsPage(out, out.size(), next);
     }
 
-    /**
-     * How much of {@code [origin, lastLiveEnd)} each stream's coverage holds, summed by the database over the
-     * (disjoint) coverage rows: no coverage row is loaded.
-     */
-    private static Map<Long, Long> coveredInBound(List<StreamEntity> page) {
-        List<Long> ids = page.stream().filter(s -> s.origin != null && s.lastLiveEnd != null).map(s -> s.id).toList();
-        Map<Long, Long> covered = new HashMap<>();
-        if (ids.isEmpty()) {
-            return covered;
-        }
-        List<Object[]> sums = StreamEntity.getEntityManager().createQuery("select c.streamId, sum("
-                + "(case when c.endIndex < s.lastLiveEnd then c.endIndex else s.lastLiveEnd end)"
-                + " - (case when c.startIndex > s.origin then c.startIndex else s.origin end))"
-                + " from CoverageIntervalEntity c, StreamEntity s where s.id = c.streamId and s.id in :ids"
-                + " and c.endIndex > s.origin and c.startIndex < s.lastLiveEnd group by c.streamId", Object[].class)
-                .setParameter("ids", ids)
-                .getResultList();
-        for (Object[] row : sums) {
-            covered.put(((Number) row[0]).longValue(), row[1] == null ? 0L : ((Number) row[1]).longValue());
-        }
-        return covered;
-    }
-
     @GET
     @Path("{deviceId}/{batchId}")
     @Operation(summary = "One stream's coverage intervals, gaps and lost windows, optionally within [from, to)")
     public Views.StreamDetail get(@PathParam("deviceId") String deviceId, @PathParam("batchId") String batchId,
             @QueryParam("from") String from, @QueryParam("to") String to) {
-        StreamEntity s = stream(deviceId, batchId);
+        StreamEntity s = stream(streams, deviceId, batchId);
         Interval range = range(s.indexKind, from, to);
         IntervalSet coverage = streams.coverage(s.id);
         List<Views.WindowView> intervals = coverage.intervalsWithin(range.start(), range.end()).stream()
                 .map(i -> Views.WindowView.of(s.indexKind, i.start(), i.end())).toList();
-        List<Views.GapView> gaps = GapEntity.<GapEntity>list(
-                "streamId = ?1 and state = ?2 and endIndex > ?3 and startIndex < ?4 order by startIndex", s.id,
-                GapEntity.State.OPEN, range.start(), range.end()).stream()
+        List<Views.GapView> open = gaps.openWithin(s.id, range.start(), range.end()).stream()
                 .map(g -> Views.GapView.of(s, g, config)).toList();
-        List<Views.LostView> lost = LostWindowEntity.<LostWindowEntity>list(
-                "streamId = ?1 and endIndex > ?2 and startIndex < ?3 order by startIndex", s.id, range.start(),
-                range.end()).stream()
+        List<Views.LostView> lost = streams.lostWithin(s.id, range.start(), range.end()).stream()
                 .map(l -> new Views.LostView(s.indexKind.format(l.startIndex), s.indexKind.format(l.endIndex),
                         l.reason, l.requestId, l.recordedAt))
                 .toList();
         Optional<Interval> bound = GapRules.bound(s.origin, s.lastLiveEnd, null, Long.MIN_VALUE);
         long covered = bound.map(b -> coverage.coveredLength(b.start(), b.end())).orElse(0L);
-        return new Views.StreamDetail(summary(s, covered, clock.instant()), intervals, gaps, lost);
+        return new Views.StreamDetail(summary(s, covered, clock.instant()), intervals, open, lost);
     }
 
     @GET
@@ -145,7 +117,7 @@ public class StreamResource {
     public Views.EventsPage events(@PathParam("deviceId") String deviceId, @PathParam("batchId") String batchId,
             @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
-        StreamEntity s = stream(deviceId, batchId);
+        StreamEntity s = stream(streams, deviceId, batchId);
         int limit = QueryParams.limit(limitParam, 1000, MAX_LIMIT);
         Interval range = range(s.indexKind, from, to);
         long afterIndex = Long.MIN_VALUE;
@@ -162,16 +134,7 @@ public class StreamResource {
                 throw new ProtocolException("cursor", cursor, "is not a cursor this API gave out");
             }
         }
-        List<EventEntity> rows = EventEntity.getEntityManager().createQuery("from EventEntity e"
-                + " where e.streamId = :s and e.index >= :from and e.index < :to"
-                + " and (e.index > :ai or (e.index = :ai and e.id > :aid)) order by e.index, e.id", EventEntity.class)
-                .setParameter("s", s.id)
-                .setParameter("from", range.start())
-                .setParameter("to", range.end())
-                .setParameter("ai", afterIndex)
-                .setParameter("aid", afterId)
-                .setMaxResults(limit + 1)
-                .getResultList();
+        List<EventEntity> rows = events.page(s.id, range.start(), range.end(), afterIndex, afterId, limit + 1);
         boolean more = rows.size() > limit;
         List<EventEntity> page = more ? rows.subList(0, limit) : rows;
         StringBuilder json = new StringBuilder(64 * page.size() + 2).append('[');
@@ -205,10 +168,9 @@ public class StreamResource {
                 s.scanParkedUntil, s.scanParkReason);
     }
 
-    static StreamEntity stream(String deviceId, String batchId) {
-        return StreamEntity.<StreamEntity>find("deviceId = ?1 and batchId = ?2", deviceId, batchId)
-                .firstResultOptional()
-                .orElseThrow(() -> new ApiException(404, "no such stream", "batchId", deviceId + "/" + batchId));
+    static StreamEntity stream(StreamStore streams, String deviceId, String batchId) {
+        return streams.find(deviceId, batchId).orElseThrow(
+                () -> new Refusal(Refusal.Kind.NOT_FOUND, "no such stream", "batchId", deviceId + "/" + batchId));
     }
 
     /** {@code [from, to)} in the stream's wire form; open ends reach the whole index. */

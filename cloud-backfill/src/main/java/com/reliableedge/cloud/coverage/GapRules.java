@@ -1,11 +1,13 @@
 package com.reliableedge.cloud.coverage;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.IndexKind;
 
 /**
  * Which holes of a stream are gaps (PROTOCOL.md section 6): the maximal intervals of
@@ -32,6 +34,25 @@ public final class GapRules {
         long start = Math.max(origin, floor);
         long end = backlogFrom == null ? lastLiveEnd : Math.min(lastLiveEnd, backlogFrom);
         return start < end ? Optional.of(new Interval(start, end)) : Optional.empty();
+    }
+
+    /**
+     * The retention floor (PROTOCOL.md section 9): below it a stream's data is past retention. For a time stream
+     * with a live batch it is {@code lastLiveEnd - retention}; {@link Long#MIN_VALUE} (nothing is past retention)
+     * for a sequence stream, before the first live batch, and when the difference would lie before the first
+     * representable time. The one definition of the floor: ingest discards below it, the purge deletes below it.
+     */
+    public static long retentionFloor(IndexKind kind, Long lastLiveEnd, Duration retention) {
+        if (kind != IndexKind.TIME || lastLiveEnd == null) {
+            return Long.MIN_VALUE;
+        }
+        long floor;
+        try {
+            floor = Math.subtractExact(lastLiveEnd, retention.toMillis());
+        } catch (ArithmeticException e) {
+            return Long.MIN_VALUE;
+        }
+        return floor < IndexKind.MIN_TIME ? Long.MIN_VALUE : floor;
     }
 
     /** The gaps inside {@code bound}: what neither coverage nor the lost windows hold, as maximal intervals. */

@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.reliableedge.cloud.coverage.GapChanges;
 import com.reliableedge.cloud.coverage.OpenGap;
-import com.reliableedge.cloud.request.RequestState;
+import com.reliableedge.cloud.store.RequestState;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.reliableedge.cloud.api.ApiException;
 import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.coverage.GapChanges;
+import com.reliableedge.cloud.coverage.GapRules;
 import com.reliableedge.cloud.health.BackfillMetrics;
 import com.reliableedge.cloud.request.RequestService;
 import com.reliableedge.cloud.store.BatchKind;
@@ -209,11 +210,7 @@ public class IngestService {
 
     /** Below this index of a time stream, data is past retention; {@link Long#MIN_VALUE} when nothing is. */
     long retentionFloor(StreamEntity stream) {
-        if (stream.indexKind != IndexKind.TIME || stream.lastLiveEnd == null) {
-            return Long.MIN_VALUE;
-        }
-        long retention = config.retention().toMillis();
-        return stream.lastLiveEnd - retention < IndexKind.MIN_TIME ? Long.MIN_VALUE : stream.lastLiveEnd - retention;
+        return GapRules.retentionFloor(stream.indexKind, stream.lastLiveEnd, config.retention());
     }
 
     private static void requireKind(StreamEntity stream, IndexKind kind) {

@@ -1,17 +1,102 @@
 package com.reliableedge.cloud.request;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import com.reliableedge.cloud.invoker.MethodResult;
+import com.reliableedge.cloud.store.RequestState;
 import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
 
 /** The request state machine's decisions (PROTOCOL.md section 6), as pure functions of their inputs. */
 public final class RequestDecisions {
 
+    /**
+     * The active states: an active request blocks new requests for its window and counts against
+     * {@code backfill.max-active-requests-per-stream}; deleting a device fails its active requests.
+     */
+    public static final List<RequestState> ACTIVE = List.of(RequestState.PENDING, RequestState.REQUESTED);
+
+    /**
+     * The states whose windows automatic planning leaves alone: the active ones, and FAILED ones, which only an
+     * operator asks for again.
+     */
+    public static final List<RequestState> BLOCKING = List.of(RequestState.PENDING, RequestState.REQUESTED,
+            RequestState.FAILED);
+
     private RequestDecisions() {
+    }
+
+    /** Whether a request in {@code state} is active ({@link #ACTIVE}). */
+    public static boolean isActive(RequestState state) {
+        return ACTIVE.contains(state);
+    }
+
+    /**
+     * Whether a request may be claimed for sending at {@code now}: PENDING, due, not leased by a sender, and its
+     * stream not stalled.
+     */
+    public static boolean isSendable(RequestState state, Instant leaseUntil, Instant nextAttemptAt, boolean stalled,
+            Instant now) {
+        return state == RequestState.PENDING && (leaseUntil == null || !leaseUntil.isAfter(now))
+                && (nextAttemptAt == null || !nextAttemptAt.isAfter(now)) && !stalled;
+    }
+
+    /**
+     * The expiry of an accepted request after one of its backfill batches arrived at {@code now}: pushed to
+     * {@code now + expiry}, never earlier than it was.
+     */
+    public static Instant pushedExpiry(Instant expiresAt, Instant now, Duration expiry) {
+        Instant pushed = now.plus(expiry);
+        return expiresAt == null || pushed.isAfter(expiresAt) ? pushed : expiresAt;
+    }
+
+    /** What the answer to a sent request does to it (PROTOCOL.md section 5's table). */
+    public sealed interface SendOutcome {
+    }
+
+    /**
+     * 202: the request is REQUESTED until {@code expiresAt}; its retry message becomes visible after
+     * {@code retryVisibleIn}, at the expiry. Its backoff is reset.
+     */
+    public record Accepted(Instant expiresAt, Duration retryVisibleIn) implements SendOutcome {
+    }
+
+    /** 400 or 404: the edge will never serve it; the request is FAILED with {@code reason}. */
+    public record Refused(String reason) implements SendOutcome {
+    }
+
+    /**
+     * No answer, 503 or another status: the request stays PENDING and is sent again at {@code nextAttemptAt}, after
+     * {@code delay}; the attempt is not used up.
+     */
+    public record Backoff(Duration delay, Instant nextAttemptAt, String reason) implements SendOutcome {
+    }
+
+    /**
+     * What {@code result} does to the request that was sent.
+     *
+     * @param previousDelay the request's backoff so far, null before the first offline or busy answer
+     * @param expiry {@code backfill.expiry}, also the cap of the backoff
+     * @param retryBackoff {@code backfill.retry-backoff}, the first delay
+     */
+    public static SendOutcome afterSend(MethodResult result, Duration previousDelay, Instant now, Duration expiry,
+            Duration retryBackoff) {
+        if (result.accepted()) {
+            return new Accepted(now.plus(expiry), expiry);
+        }
+        if (result.refused()) {
+            String message = result.response() == null || result.response().message() == null
+                    ? ""
+                    : ": " + result.response().message();
+            return new Refused("edge answered " + result.status() + message);
+        }
+        Duration delay = nextBackoff(previousDelay, retryBackoff, expiry);
+        return new Backoff(delay, now.plus(delay),
+                (result.answered() ? "edge busy or failing: " : "no answer: ") + result.detail());
     }
 
     /** What becomes of a request whose retry message became visible, or all of whose statuses arrived. */

@@ -23,6 +23,9 @@ import com.reliableedge.cloud.invoker.MethodResult;
 import com.reliableedge.cloud.invoker.MethodTarget;
 import com.reliableedge.cloud.store.BackfillRequestEntity;
 import com.reliableedge.cloud.store.DeviceEntity;
+import com.reliableedge.cloud.store.DeviceRepository;
+import com.reliableedge.cloud.store.RequestRepository;
+import com.reliableedge.cloud.store.RequestState;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.coverage.Interval;
@@ -52,16 +55,20 @@ public class RequestDispatcher {
     private final Clock clock;
     private final MethodInvoker invoker;
     private final StreamStore streams;
+    private final RequestRepository requestRows;
+    private final DeviceRepository devices;
     private final RequestService requests;
     private final String instanceId = UUID.randomUUID().toString();
     private final ExecutorService senders;
 
     public RequestDispatcher(BackfillConfig config, Clock clock, MethodInvoker invoker, StreamStore streams,
-            RequestService requests) {
+            RequestRepository requestRows, DeviceRepository devices, RequestService requests) {
         this.config = config;
         this.clock = clock;
         this.invoker = invoker;
         this.streams = streams;
+        this.requestRows = requestRows;
+        this.devices = devices;
         this.requests = requests;
         AtomicInteger threads = new AtomicInteger();
         this.senders = Executors.newFixedThreadPool(Math.max(1, config.invoker().concurrency()), r -> {
@@ -79,16 +86,8 @@ public class RequestDispatcher {
     /** Sends the requests that are due now, at most {@code backfill.dispatch-batch-size}; returns how many. */
     public int dispatchDue() {
         Instant now = clock.instant();
-        List<String> due = QuarkusTransaction.requiringNew().call(() -> BackfillRequestEntity.getEntityManager()
-                .createQuery("select r.requestId from BackfillRequestEntity r, StreamEntity s"
-                        + " where s.id = r.streamId and r.state = :pending and r.nextAttemptAt <= :now"
-                        + " and (r.leaseUntil is null or r.leaseUntil < :now) and s.lastLiveAt > :liveAfter"
-                        + " order by r.nextAttemptAt", String.class)
-                .setParameter("pending", RequestState.PENDING)
-                .setParameter("now", now)
-                .setParameter("liveAfter", now.minus(config.stallAfter()))
-                .setMaxResults(config.dispatchBatchSize())
-                .getResultList());
+        List<String> due = QuarkusTransaction.requiringNew()
+                .call(() -> requestRows.due(now, now.minus(config.stallAfter()), config.dispatchBatchSize()));
         List<Future<Boolean>> sends = new ArrayList<>(due.size());
         for (String requestId : due) {
             sends.add(senders.submit(() -> dispatch(requestId)));
@@ -122,19 +121,18 @@ public class RequestDispatcher {
     }
 
     private Optional<Claim> claim(String requestId, Instant now) {
-        BackfillRequestEntity peek = BackfillRequestEntity.findById(requestId);
+        BackfillRequestEntity peek = requestRows.find(requestId);
         if (peek == null || peek.state != RequestState.PENDING) {
             return Optional.empty();
         }
         StreamEntity stream = streams.lock(peek.streamId);
-        BackfillRequestEntity.getEntityManager().refresh(peek);
+        requestRows.refresh(peek);
         BackfillRequestEntity r = peek;
-        if (r.state != RequestState.PENDING || (r.leaseUntil != null && r.leaseUntil.isAfter(now))
-                || (r.nextAttemptAt != null && r.nextAttemptAt.isAfter(now))
-                || StreamHealth.isStalled(stream.lastLiveAt, now, config.stallAfter())) {
+        if (!RequestDecisions.isSendable(r.state, r.leaseUntil, r.nextAttemptAt,
+                StreamHealth.isStalled(stream.lastLiveAt, now, config.stallAfter()), now)) {
             return Optional.empty();
         }
-        DeviceEntity device = DeviceEntity.findById(stream.deviceId);
+        DeviceEntity device = devices.find(stream.deviceId);
         if (device == null) {
             requests.finish(r, RequestState.FAILED, "device " + stream.deviceId + " is not registered", now);
             return Optional.empty();
@@ -160,45 +158,26 @@ public class RequestDispatcher {
     }
 
     private void record(Claim c, MethodResult result, Instant now) {
-        BackfillRequestEntity peek = BackfillRequestEntity.findById(c.requestId());
+        BackfillRequestEntity peek = requestRows.find(c.requestId());
         if (peek == null) {
             return;
         }
         streams.lock(peek.streamId);
-        BackfillRequestEntity.getEntityManager().refresh(peek);
+        requestRows.refresh(peek);
         BackfillRequestEntity r = peek;
         if (r.state != RequestState.PENDING || r.attempt != c.attempt() || !instanceId.equals(r.leaseOwner)) {
             Log.infof("request %s changed while it was being sent (%s, attempt %d); its answer %s is dropped",
                     r.requestId, r.state, r.attempt, result.detail());
             return;
         }
-        if (result.accepted()) {
-            r.state = RequestState.REQUESTED;
-            r.requestedAt = now;
-            r.expiresAt = now.plus(config.expiry());
-            r.nextAttemptAt = null;
-            r.retryDelayMs = null;
-            r.leaseOwner = null;
-            r.leaseUntil = null;
-            r.reason = null;
-            r.updatedAt = now;
-            requests.enqueueRetry(r, now);
+        Duration previous = r.retryDelayMs == null ? null : Duration.ofMillis(r.retryDelayMs);
+        RequestDecisions.SendOutcome outcome = RequestDecisions.afterSend(result, previous, now, config.expiry(),
+                config.retryBackoff());
+        requests.apply(r, outcome, now);
+        if (outcome instanceof RequestDecisions.Accepted) {
             Log.infof("request %s accepted by %s", r.requestId, c.target().deviceId());
-        } else if (result.refused()) {
-            String message = result.response() == null || result.response().message() == null
-                    ? ""
-                    : ": " + result.response().message();
-            requests.finish(r, RequestState.FAILED, "edge answered " + result.status() + message, now);
-        } else {
-            Duration previous = r.retryDelayMs == null ? null : Duration.ofMillis(r.retryDelayMs);
-            Duration delay = RequestDecisions.nextBackoff(previous, config.retryBackoff(), config.expiry());
-            r.retryDelayMs = delay.toMillis();
-            r.nextAttemptAt = now.plus(delay);
-            r.leaseOwner = null;
-            r.leaseUntil = null;
-            r.reason = (result.answered() ? "edge busy or failing: " : "no answer: ") + result.detail();
-            r.updatedAt = now;
-            Log.infof("request %s: %s; next try in %s", r.requestId, r.reason, delay);
+        } else if (outcome instanceof RequestDecisions.Backoff backoff) {
+            Log.infof("request %s: %s; next try in %s", r.requestId, r.reason, backoff.delay());
         }
     }
 }

@@ -13,6 +13,8 @@ import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.coverage.StreamHealth;
 import com.reliableedge.cloud.queue.RetryQueue;
 import com.reliableedge.cloud.store.BackfillRequestEntity;
+import com.reliableedge.cloud.store.RequestRepository;
+import com.reliableedge.cloud.store.RequestState;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.coverage.Interval;
@@ -47,11 +49,14 @@ public class RequestService {
 
     private final BackfillConfig config;
     private final StreamStore streams;
+    private final RequestRepository requestRows;
     private final RetryQueue queue;
 
-    public RequestService(BackfillConfig config, StreamStore streams, RetryQueue queue) {
+    public RequestService(BackfillConfig config, StreamStore streams, RequestRepository requestRows,
+            RetryQueue queue) {
         this.config = config;
         this.streams = streams;
+        this.requestRows = requestRows;
         this.queue = queue;
     }
 
@@ -84,12 +89,12 @@ public class RequestService {
 
     /** A backfill batch arrived for {@code requestId}: an accepted request's expiry moves forward. */
     public void onBackfillBatch(StreamEntity stream, String requestId, Instant now) {
-        BackfillRequestEntity r = BackfillRequestEntity.findById(requestId);
+        BackfillRequestEntity r = requestRows.find(requestId);
         if (r == null || !r.streamId.equals(stream.id) || r.state != RequestState.REQUESTED) {
             return;
         }
-        Instant pushed = now.plus(config.expiry());
-        if (r.expiresAt == null || pushed.isAfter(r.expiresAt)) {
+        Instant pushed = RequestDecisions.pushedExpiry(r.expiresAt, now, config.expiry());
+        if (!pushed.equals(r.expiresAt)) {
             r.expiresAt = pushed;
             r.updatedAt = now;
         }
@@ -109,8 +114,8 @@ public class RequestService {
             String reason = status.reason() == null ? "unavailable" : "unavailable: " + status.reason();
             lostChanged = !streams.addLost(stream, coverage, lost, range, reason, status.requestId(), now).isEmpty();
         }
-        BackfillRequestEntity r = BackfillRequestEntity.findById(status.requestId());
-        if (r == null || !r.streamId.equals(stream.id) || !r.state.isActive()) {
+        BackfillRequestEntity r = requestRows.find(status.requestId());
+        if (r == null || !r.streamId.equals(stream.id) || !RequestDecisions.isActive(r.state)) {
             return lostChanged;
         }
         IntervalSet reported = parseReported(r.reported);
@@ -165,6 +170,35 @@ public class RequestService {
         }
     }
 
+    /**
+     * Applies the outcome of a send ({@link RequestDecisions#afterSend}) to the request that was sent: REQUESTED
+     * with its expiry and retry message, FAILED, or PENDING until the next attempt. The caller checked that the row
+     * is still the one it sent.
+     */
+    public void apply(BackfillRequestEntity r, RequestDecisions.SendOutcome outcome, Instant now) {
+        if (outcome instanceof RequestDecisions.Accepted accepted) {
+            r.state = RequestState.REQUESTED;
+            r.requestedAt = now;
+            r.expiresAt = accepted.expiresAt();
+            r.nextAttemptAt = null;
+            r.retryDelayMs = null;
+            r.leaseOwner = null;
+            r.leaseUntil = null;
+            r.reason = null;
+            r.updatedAt = now;
+            queue.send(new RetryMessage(r.requestId, r.attempt).format(), accepted.retryVisibleIn());
+        } else if (outcome instanceof RequestDecisions.Refused refused) {
+            finish(r, RequestState.FAILED, refused.reason(), now);
+        } else if (outcome instanceof RequestDecisions.Backoff backoff) {
+            r.retryDelayMs = backoff.delay().toMillis();
+            r.nextAttemptAt = backoff.nextAttemptAt();
+            r.leaseOwner = null;
+            r.leaseUntil = null;
+            r.reason = backoff.reason();
+            r.updatedAt = now;
+        }
+    }
+
     /** Ends a request in a terminal state. */
     public void finish(BackfillRequestEntity r, RequestState state, String reason, Instant now) {
         Log.infof("request %s [%d, %d) attempt %d: %s -> %s (%s)", r.requestId, r.startIndex, r.endIndex, r.attempt,
@@ -180,11 +214,6 @@ public class RequestService {
     /** The lease that a sender holds while calling the device: longer than the invoker's timeouts. */
     public Duration lease() {
         return config.invoker().connectTimeout().plus(config.invoker().responseTimeout()).plusSeconds(30);
-    }
-
-    /** Enqueues the retry message of a request that was just accepted, visible at its expiry. */
-    public void enqueueRetry(BackfillRequestEntity r, Instant now) {
-        queue.send(new RetryMessage(r.requestId, r.attempt).format(), Duration.between(now, r.expiresAt));
     }
 
     static IntervalSet parseReported(String text) {

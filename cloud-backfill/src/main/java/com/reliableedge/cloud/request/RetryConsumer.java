@@ -11,6 +11,7 @@ import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.queue.QueuedMessage;
 import com.reliableedge.cloud.queue.RetryQueue;
 import com.reliableedge.cloud.store.BackfillRequestEntity;
+import com.reliableedge.cloud.store.RequestRepository;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.ProtocolException;
@@ -32,14 +33,16 @@ public class RetryConsumer {
     private final Clock clock;
     private final RetryQueue queue;
     private final StreamStore streams;
+    private final RequestRepository requestRows;
     private final RequestService requests;
 
     public RetryConsumer(BackfillConfig config, Clock clock, RetryQueue queue, StreamStore streams,
-            RequestService requests) {
+            RequestRepository requestRows, RequestService requests) {
         this.config = config;
         this.clock = clock;
         this.queue = queue;
         this.streams = streams;
+        this.requestRows = requestRows;
         this.requests = requests;
     }
 
@@ -76,20 +79,13 @@ public class RetryConsumer {
     /** Evaluates REQUESTED rows whose expiry passed more than a scan interval ago: their message was lost. */
     public int sweepExpired() {
         Instant now = clock.instant();
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> BackfillRequestEntity.getEntityManager()
-                // Stalled streams' requests wait (PROTOCOL.md section 6) and must not crowd out the others.
-                .createQuery("select r.requestId, r.attempt from BackfillRequestEntity r, StreamEntity s"
-                        + " where s.id = r.streamId and r.state = :requested and r.expiresAt <= :cutoff"
-                        + " and s.lastLiveAt > :liveAfter order by r.expiresAt", Object[].class)
-                .setParameter("requested", RequestState.REQUESTED)
-                .setParameter("cutoff", now.minus(config.scanInterval()))
-                .setParameter("liveAfter", now.minus(config.stallAfter()))
-                .setMaxResults(config.dispatchBatchSize())
-                .getResultList());
+        // Stalled streams' requests wait (PROTOCOL.md section 6) and must not crowd out the others.
+        List<RequestRepository.Ref> rows = QuarkusTransaction.requiringNew().call(() -> requestRows.expired(
+                now.minus(config.scanInterval()), now.minus(config.stallAfter()), config.dispatchBatchSize()));
         int evaluated = 0;
-        for (Object[] row : rows) {
+        for (RequestRepository.Ref row : rows) {
             RequestService.RetryAction action = QuarkusTransaction.requiringNew()
-                    .call(() -> handle((String) row[0], (Integer) row[1], now));
+                    .call(() -> handle(row.requestId(), row.attempt(), now));
             if (action instanceof RequestService.Delete) {
                 evaluated++;
             }
@@ -98,12 +94,12 @@ public class RetryConsumer {
     }
 
     private RequestService.RetryAction handle(String requestId, int attempt, Instant now) {
-        BackfillRequestEntity peek = BackfillRequestEntity.findById(requestId);
+        BackfillRequestEntity peek = requestRows.find(requestId);
         if (peek == null) {
             return new RequestService.Delete();
         }
         StreamEntity stream = streams.lock(peek.streamId);
-        BackfillRequestEntity.getEntityManager().refresh(peek);
+        requestRows.refresh(peek);
         return requests.onRetry(stream, peek, attempt, now);
     }
 }

@@ -4,24 +4,27 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.config.ScanDisabled;
+import com.reliableedge.cloud.coverage.OpenGap;
 import com.reliableedge.cloud.health.BackfillMetrics;
 import com.reliableedge.cloud.health.ScannerHealth;
+import com.reliableedge.cloud.request.RequestDecisions;
 import com.reliableedge.cloud.request.RequestDispatcher;
 import com.reliableedge.cloud.request.RequestService;
-import com.reliableedge.cloud.request.RequestState;
 import com.reliableedge.cloud.request.RetryConsumer;
 import com.reliableedge.cloud.store.BackfillRequestEntity;
-import com.reliableedge.cloud.store.DeviceEntity;
+import com.reliableedge.cloud.store.DeviceRepository;
 import com.reliableedge.cloud.store.GapEntity;
+import com.reliableedge.cloud.store.GapRepository;
+import com.reliableedge.cloud.store.OperatorBackfillRepository;
+import com.reliableedge.cloud.store.RequestRepository;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.coverage.Interval;
@@ -31,7 +34,6 @@ import com.reliableedge.protocol.index.IndexKind;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.scheduler.ScheduledExecution;
 
 /**
  * The periodic scan: turns eligible gaps into requests, sends due requests, consumes retry messages and sweeps
@@ -48,12 +50,12 @@ public class GapScanner {
     public record ScanReport(int requestsCreated, int requestsSent, int retriesReceived, int expiredSwept) {
     }
 
-    private static final List<RequestState> BLOCKING = List.of(RequestState.PENDING, RequestState.REQUESTED,
-            RequestState.FAILED);
-
     private final BackfillConfig config;
     private final Clock clock;
     private final StreamStore streams;
+    private final GapRepository gaps;
+    private final RequestRepository requestRows;
+    private final DeviceRepository devices;
     private final RequestService requests;
     private final RequestDispatcher dispatcher;
     private final RetryConsumer retries;
@@ -62,12 +64,16 @@ public class GapScanner {
     private final StreamParking parking;
     private final ScannerHealth health;
 
-    public GapScanner(BackfillConfig config, Clock clock, StreamStore streams, RequestService requests,
+    public GapScanner(BackfillConfig config, Clock clock, StreamStore streams, GapRepository gaps,
+            RequestRepository requestRows, DeviceRepository devices, RequestService requests,
             RequestDispatcher dispatcher, RetryConsumer retries, BackfillMetrics metrics,
             OperatorBackfills operatorBackfills, StreamParking parking, ScannerHealth health) {
         this.config = config;
         this.clock = clock;
         this.streams = streams;
+        this.gaps = gaps;
+        this.requestRows = requestRows;
+        this.devices = devices;
         this.requests = requests;
         this.dispatcher = dispatcher;
         this.retries = retries;
@@ -128,13 +134,14 @@ public class GapScanner {
         if (budget <= 0) {
             return created;
         }
-        for (Object[] row : QuarkusTransaction.requiringNew().call(() -> operatorBackfills.pending(now, budget))) {
+        for (OperatorBackfillRepository.Pending row : QuarkusTransaction.requiringNew()
+                .call(() -> operatorBackfills.pending(now, budget))) {
             int left = config.maxNewRequestsPerScan() - created;
             if (left <= 0) {
                 break;
             }
-            long rowId = (Long) row[0];
-            long streamId = (Long) row[1];
+            long rowId = row.id();
+            long streamId = row.streamId();
             created += StreamIsolation.run(() -> QuarkusTransaction.requiringNew()
                     .call(() -> operatorBackfills.plan(rowId, left, now)),
                     e -> parking.park(streamId, "operator backfill planning", e, now)).orElse(0);
@@ -148,26 +155,11 @@ public class GapScanner {
      * told apart here, in Java, because their width may not fit a SQL {@code BIGINT}.
      */
     private Set<Long> candidates(Instant now) {
-        List<Object[]> rows = GapEntity.getEntityManager()
-                .createQuery("select g.streamId, s.indexKind, g.startIndex, g.endIndex"
-                        + " from GapEntity g, StreamEntity s, DeviceEntity d"
-                        + " where g.state = :open and g.observedAt <= :eligible and s.id = g.streamId"
-                        + " and s.lastLiveAt > :liveAfter and d.deviceId = s.deviceId"
-                        + " and (s.scanParkedUntil is null or s.scanParkedUntil <= :now)"
-                        + " and not exists (select r.requestId from BackfillRequestEntity r where r.streamId ="
-                        + " g.streamId and r.state in (:blocking) and r.startIndex <= g.startIndex"
-                        + " and r.endIndex >= g.endIndex) order by g.observedAt, g.id", Object[].class)
-                .setParameter("open", GapEntity.State.OPEN)
-                .setParameter("eligible", now.minus(config.detectionDelay()))
-                .setParameter("liveAfter", now.minus(config.stallAfter()))
-                .setParameter("now", now)
-                .setParameter("blocking", BLOCKING)
-                .getResultList();
         Set<Long> ids = new LinkedHashSet<>();
-        for (Object[] row : rows) {
-            Interval gap = new Interval((Long) row[2], (Long) row[3]);
-            if (!RequestPlanner.needsOperator(gap, maxAutoSpan((IndexKind) row[1]))) {
-                ids.add((Long) row[0]);
+        for (GapRepository.Candidate c : gaps.candidates(RequestPlanner.observedBy(now, config.detectionDelay()),
+                now.minus(config.stallAfter()), now, RequestDecisions.BLOCKING)) {
+            if (!RequestPlanner.needsOperator(c.gap(), maxAutoSpan(c.indexKind()))) {
+                ids.add(c.streamId());
             }
         }
         return ids;
@@ -175,25 +167,23 @@ public class GapScanner {
 
     private int planStream(long streamId, Instant now, int budget) {
         StreamEntity stream = streams.lock(streamId);
-        if (stream == null || DeviceEntity.findById(stream.deviceId) == null) {
+        if (stream == null || devices.find(stream.deviceId) == null) {
             return 0;
         }
         long maxAuto = maxAutoSpan(stream.indexKind);
         List<Interval> eligible = new ArrayList<>();
-        for (GapEntity g : GapEntity.<GapEntity>list("streamId = ?1 and state = ?2 order by startIndex", streamId,
-                GapEntity.State.OPEN)) {
-            Interval gap = new Interval(g.startIndex, g.endIndex);
-            if (!g.observedAt.plus(config.detectionDelay()).isAfter(now)
-                    && !RequestPlanner.needsOperator(gap, maxAuto)) {
-                eligible.add(gap);
+        for (GapEntity g : gaps.open(streamId)) {
+            OpenGap gap = new OpenGap(g.id, new Interval(g.startIndex, g.endIndex), g.observedAt);
+            if (RequestPlanner.isEligible(gap, now, config.detectionDelay())
+                    && !RequestPlanner.needsOperator(gap.interval(), maxAuto)) {
+                eligible.add(gap.interval());
             }
         }
         IntervalSet blocked = new IntervalSet();
         int active = 0;
-        for (BackfillRequestEntity r : BackfillRequestEntity.<BackfillRequestEntity>list(
-                "streamId = ?1 and state in ?2", streamId, BLOCKING)) {
+        for (BackfillRequestEntity r : requestRows.inStates(streamId, RequestDecisions.BLOCKING)) {
             blocked.add(r.startIndex, r.endIndex);
-            active += r.state.isActive() ? 1 : 0;
+            active += RequestDecisions.isActive(r.state) ? 1 : 0;
         }
         StreamParking.clear(stream);
         int limit = Math.min(budget, config.maxActiveRequestsPerStream() - active);
@@ -214,29 +204,6 @@ public class GapScanner {
     }
 
     private void refreshRequestMetrics() {
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> BackfillRequestEntity.getEntityManager()
-                .createQuery("select r.state, count(r) from BackfillRequestEntity r group by r.state", Object[].class)
-                .getResultList());
-        Map<RequestState, Long> counts = new EnumMap<>(RequestState.class);
-        for (Object[] row : rows) {
-            counts.put((RequestState) row[0], (Long) row[1]);
-        }
-        metrics.requests(counts);
-    }
-
-    /** Skips the scheduled scan when {@code backfill.scan-enabled=false}. */
-    @ApplicationScoped
-    public static class ScanDisabled implements Scheduled.SkipPredicate {
-
-        private final BackfillConfig config;
-
-        public ScanDisabled(BackfillConfig config) {
-            this.config = config;
-        }
-
-        @Override
-        public boolean test(ScheduledExecution execution) {
-            return !config.scanEnabled();
-        }
+        metrics.requests(QuarkusTransaction.requiringNew().call(requestRows::countByState));
     }
 }

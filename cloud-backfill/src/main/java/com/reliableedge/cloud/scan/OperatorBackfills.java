@@ -6,11 +6,13 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.request.RequestDecisions;
 import com.reliableedge.cloud.request.RequestService;
-import com.reliableedge.cloud.request.RequestState;
 import com.reliableedge.cloud.store.BackfillRequestEntity;
-import com.reliableedge.cloud.store.DeviceEntity;
+import com.reliableedge.cloud.store.DeviceRepository;
 import com.reliableedge.cloud.store.OperatorBackfillEntity;
+import com.reliableedge.cloud.store.OperatorBackfillRepository;
+import com.reliableedge.cloud.store.RequestRepository;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.coverage.Interval;
@@ -25,11 +27,18 @@ public class OperatorBackfills {
 
     private final BackfillConfig config;
     private final StreamStore streams;
+    private final OperatorBackfillRepository rows;
+    private final RequestRepository requestRows;
+    private final DeviceRepository devices;
     private final RequestService requests;
 
-    public OperatorBackfills(BackfillConfig config, StreamStore streams, RequestService requests) {
+    public OperatorBackfills(BackfillConfig config, StreamStore streams, OperatorBackfillRepository rows,
+            RequestRepository requestRows, DeviceRepository devices, RequestService requests) {
         this.config = config;
         this.streams = streams;
+        this.rows = rows;
+        this.requestRows = requestRows;
+        this.devices = devices;
         this.requests = requests;
     }
 
@@ -51,24 +60,19 @@ public class OperatorBackfills {
     }
 
     /** The operator backfills with windows left whose streams are not parked, oldest first, at most {@code max}. */
-    public List<Object[]> pending(Instant now, int max) {
-        return OperatorBackfillEntity.getEntityManager().createQuery("select o.id, o.streamId"
-                + " from OperatorBackfillEntity o, StreamEntity s where s.id = o.streamId"
-                + " and (s.scanParkedUntil is null or s.scanParkedUntil <= :now) order by o.id", Object[].class)
-                .setParameter("now", now)
-                .setMaxResults(max)
-                .getResultList();
+    public List<OperatorBackfillRepository.Pending> pending(Instant now, int max) {
+        return rows.pending(now, max);
     }
 
     /** Creates the next requests of one operator backfill (caller's transaction); returns how many. */
     public int plan(long rowId, int budget, Instant now) {
-        OperatorBackfillEntity peek = OperatorBackfillEntity.findById(rowId);
+        OperatorBackfillEntity peek = rows.find(rowId);
         if (peek == null) {
             return 0;
         }
         StreamEntity stream = streams.lock(peek.streamId);
-        OperatorBackfillEntity.getEntityManager().refresh(peek);
-        if (stream == null || DeviceEntity.findById(stream.deviceId) == null) {
+        rows.refresh(peek);
+        if (stream == null || devices.find(stream.deviceId) == null) {
             peek.delete();
             return 0;
         }
@@ -94,8 +98,7 @@ public class OperatorBackfills {
 
     /** How many more active requests the stream may have. */
     int room(StreamEntity stream) {
-        long active = BackfillRequestEntity.count("streamId = ?1 and state in ?2", stream.id,
-                List.of(RequestState.PENDING, RequestState.REQUESTED));
+        long active = requestRows.countInStates(stream.id, RequestDecisions.ACTIVE);
         return (int) Math.max(0, config.maxActiveRequestsPerStream() - active);
     }
 }

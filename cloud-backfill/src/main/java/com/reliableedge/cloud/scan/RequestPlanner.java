@@ -24,7 +24,15 @@ public final class RequestPlanner {
 
     /** Whether a gap has waited the detection delay: {@code now - observedAt >= detectionDelay}. */
     public static boolean isEligible(OpenGap gap, Instant now, Duration detectionDelay) {
-        return !gap.observedAt().plus(detectionDelay).isAfter(now);
+        return !gap.observedAt().isAfter(observedBy(now, detectionDelay));
+    }
+
+    /**
+     * The latest {@code observedAt} of a gap that is eligible at {@code now}: the same rule as {@link #isEligible},
+     * as the bound a query filters with.
+     */
+    public static Instant observedBy(Instant now, Duration detectionDelay) {
+        return now.minus(detectionDelay);
     }
 
     /**

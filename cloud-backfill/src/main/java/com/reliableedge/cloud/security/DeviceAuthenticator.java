@@ -6,9 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.reliableedge.cloud.api.ApiException;
+import com.reliableedge.cloud.Refusal;
 import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.store.DeviceEntity;
+import com.reliableedge.cloud.store.DeviceRepository;
 import com.reliableedge.protocol.ProtocolException;
 import com.reliableedge.protocol.auth.SasToken;
 import com.reliableedge.protocol.binding.HttpHeaderCodec;
@@ -24,15 +25,17 @@ public class DeviceAuthenticator {
 
     private final BackfillConfig config;
     private final Clock clock;
+    private final DeviceRepository devices;
     /** Device keys read recently, so that a message costs no database read before its own transaction. */
     private final Map<String, CachedKey> keys = new ConcurrentHashMap<>();
 
     private record CachedKey(String sharedKey, long readAtNanos) {
     }
 
-    public DeviceAuthenticator(BackfillConfig config, Clock clock) {
+    public DeviceAuthenticator(BackfillConfig config, Clock clock, DeviceRepository devices) {
         this.config = config;
         this.clock = clock;
+        this.devices = devices;
     }
 
     /** Forgets a device's key at once (it was deleted). */
@@ -41,8 +44,8 @@ public class DeviceAuthenticator {
     }
 
     /**
-     * @throws ApiException 404 for an unknown device, 401 for a missing, malformed, forged, expired or
-     *         other-device token
+     * @throws Refusal {@code NOT_FOUND} for an unknown device, {@code UNAUTHENTICATED} for a missing, malformed,
+     *         forged, expired or other-device token
      */
     public void authenticate(String deviceId, String authorization) {
         CachedKey cached = cachedKey(deviceId);
@@ -51,7 +54,7 @@ public class DeviceAuthenticator {
         try {
             token = SasToken.parse(authorization);
         } catch (ProtocolException e) {
-            throw new ApiException(401, e.getMessage(), HttpHeaderCodec.AUTHORIZATION, null);
+            throw new Refusal(Refusal.Kind.UNAUTHENTICATED, e.getMessage(), HttpHeaderCodec.AUTHORIZATION, null);
         }
         String resource = SasToken.deviceResource(config.hubHostName(), deviceId);
         SasToken.Verdict verdict = token.verify(resource, sharedKey, clock.instant());
@@ -66,7 +69,7 @@ public class DeviceAuthenticator {
             case BAD_SIGNATURE -> "the SAS token's signature is not this device's";
         };
         if (problem != null) {
-            throw new ApiException(401, problem, HttpHeaderCodec.AUTHORIZATION, null);
+            throw new Refusal(Refusal.Kind.UNAUTHENTICATED, problem, HttpHeaderCodec.AUTHORIZATION, null);
         }
     }
 
@@ -78,10 +81,10 @@ public class DeviceAuthenticator {
     }
 
     private String readKey(String deviceId) {
-        DeviceEntity device = DeviceEntity.findById(deviceId);
+        DeviceEntity device = devices.find(deviceId);
         if (device == null) {
             keys.remove(deviceId);
-            throw new ApiException(404, "device is not registered", "deviceId", deviceId);
+            throw new Refusal(Refusal.Kind.NOT_FOUND, "device is not registered", "deviceId", deviceId);
         }
         if (config.ingest().deviceKeyCache().toNanos() > 0) {
             if (keys.size() >= MAX_CACHED_KEYS) {

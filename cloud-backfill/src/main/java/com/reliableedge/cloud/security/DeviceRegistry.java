@@ -11,12 +11,15 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import com.reliableedge.cloud.api.ApiException;
+import com.reliableedge.cloud.Refusal;
 import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.request.RequestDecisions;
 import com.reliableedge.cloud.request.RequestService;
-import com.reliableedge.cloud.request.RequestState;
 import com.reliableedge.cloud.store.BackfillRequestEntity;
 import com.reliableedge.cloud.store.DeviceEntity;
+import com.reliableedge.cloud.store.DeviceRepository;
+import com.reliableedge.cloud.store.RequestRepository;
+import com.reliableedge.cloud.store.RequestState;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.ProtocolException;
@@ -32,12 +35,17 @@ public class DeviceRegistry {
     private final BackfillConfig config;
     private final Clock clock;
     private final StreamStore streams;
+    private final DeviceRepository devices;
+    private final RequestRepository requestRows;
     private final RequestService requests;
 
-    public DeviceRegistry(BackfillConfig config, Clock clock, StreamStore streams, RequestService requests) {
+    public DeviceRegistry(BackfillConfig config, Clock clock, StreamStore streams, DeviceRepository devices,
+            RequestRepository requestRows, RequestService requests) {
         this.config = config;
         this.clock = clock;
         this.streams = streams;
+        this.devices = devices;
+        this.requestRows = requestRows;
         this.requests = requests;
     }
 
@@ -45,14 +53,14 @@ public class DeviceRegistry {
      * Registers a device with a new 256-bit key.
      *
      * @throws ProtocolException for a malformed id or URL
-     * @throws ApiException 409 when the id is taken
+     * @throws Refusal {@code CONFLICT} when the id is taken
      */
     @Transactional
     public DeviceEntity create(String deviceId, String methodUrl) {
         Identifiers.require("deviceId", deviceId);
         requireMethodUrl(methodUrl);
-        if (DeviceEntity.findById(deviceId) != null) {
-            throw new ApiException(409, "device is already registered", "deviceId", deviceId);
+        if (devices.find(deviceId) != null) {
+            throw new Refusal(Refusal.Kind.CONFLICT, "device is already registered", "deviceId", deviceId);
         }
         byte[] key = new byte[32];
         RANDOM.nextBytes(key);
@@ -73,17 +81,16 @@ public class DeviceRegistry {
     /** Deletes a device; its open requests fail (PROTOCOL.md section 9). Its streams and data stay. */
     @Transactional
     public boolean delete(String deviceId) {
-        DeviceEntity device = DeviceEntity.findById(deviceId);
+        DeviceEntity device = devices.find(deviceId);
         if (device == null) {
             return false;
         }
         Instant now = clock.instant();
         // In id order, as the ingest writers lock streams, so that the two never deadlock.
-        List<StreamEntity> owned = StreamEntity.list("deviceId = ?1 order by id", deviceId);
+        List<StreamEntity> owned = streams.ownedBy(deviceId);
         for (StreamEntity s : owned) {
             streams.lock(s.id);
-            for (BackfillRequestEntity r : BackfillRequestEntity.<BackfillRequestEntity>list(
-                    "streamId = ?1 and state in ?2", s.id, List.of(RequestState.PENDING, RequestState.REQUESTED))) {
+            for (BackfillRequestEntity r : requestRows.inStates(s.id, RequestDecisions.ACTIVE)) {
                 requests.finish(r, RequestState.FAILED, "device " + deviceId + " was deleted", now);
             }
         }

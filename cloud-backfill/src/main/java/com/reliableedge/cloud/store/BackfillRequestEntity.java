@@ -9,8 +9,6 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import com.reliableedge.cloud.request.RequestState;
-
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /**

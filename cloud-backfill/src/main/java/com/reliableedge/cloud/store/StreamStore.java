@@ -2,7 +2,9 @@ package com.reliableedge.cloud.store;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +31,46 @@ public class StreamStore {
 
     public Optional<StreamEntity> find(String deviceId, String batchId) {
         return StreamEntity.find("deviceId = ?1 and batchId = ?2", deviceId, batchId).firstResultOptional();
+    }
+
+    /** The streams after {@code (afterDevice, afterBatch)} in {@code (deviceId, batchId)} order, at most {@code max}. */
+    public List<StreamEntity> page(String afterDevice, String afterBatch, int max) {
+        return StreamEntity.getEntityManager().createQuery("from StreamEntity s"
+                + " where s.deviceId > :d or (s.deviceId = :d and s.batchId > :b) order by s.deviceId, s.batchId",
+                StreamEntity.class)
+                .setParameter("d", afterDevice)
+                .setParameter("b", afterBatch)
+                .setMaxResults(max)
+                .getResultList();
+    }
+
+    /**
+     * How much of {@code [origin, lastLiveEnd)} each stream's coverage holds, summed by the database over the
+     * (disjoint) coverage rows of just these streams: no coverage row is loaded. Streams without a live batch, or
+     * without coverage in that range, are absent.
+     */
+    public Map<Long, Long> coveredInBound(List<StreamEntity> page) {
+        List<Long> ids = page.stream().filter(s -> s.origin != null && s.lastLiveEnd != null).map(s -> s.id).toList();
+        Map<Long, Long> covered = new HashMap<>();
+        if (ids.isEmpty()) {
+            return covered;
+        }
+        List<Object[]> sums = StreamEntity.getEntityManager().createQuery("select c.streamId, sum("
+                + "(case when c.endIndex < s.lastLiveEnd then c.endIndex else s.lastLiveEnd end)"
+                + " - (case when c.startIndex > s.origin then c.startIndex else s.origin end))"
+                + " from CoverageIntervalEntity c, StreamEntity s where s.id = c.streamId and s.id in :ids"
+                + " and c.endIndex > s.origin and c.startIndex < s.lastLiveEnd group by c.streamId", Object[].class)
+                .setParameter("ids", ids)
+                .getResultList();
+        for (Object[] row : sums) {
+            covered.put(((Number) row[0]).longValue(), row[1] == null ? 0L : ((Number) row[1]).longValue());
+        }
+        return covered;
+    }
+
+    /** The device's streams in id order (the order in which ingest locks them, so that the two never deadlock). */
+    public List<StreamEntity> ownedBy(String deviceId) {
+        return StreamEntity.list("deviceId = ?1 order by id", deviceId);
     }
 
     /**
@@ -90,6 +132,12 @@ public class StreamStore {
             set.add(row.startIndex, row.endIndex);
         }
         return set;
+    }
+
+    /** The stream's lost windows that overlap {@code [start, end)}, in index order. */
+    public List<LostWindowEntity> lostWithin(long streamId, long start, long end) {
+        return LostWindowEntity.list("streamId = ?1 and endIndex > ?2 and startIndex < ?3 order by startIndex",
+                streamId, start, end);
     }
 
     /**

@@ -2,6 +2,7 @@ package com.reliableedge.cloud.coverage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.IndexKind;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -159,5 +161,19 @@ class GapRulesTest {
         assertThat(changes.inserted()).containsExactly(new GapChanges.NewGap(new Interval(10, 15), t0),
                 new GapChanges.NewGap(new Interval(20, 30), t0), new GapChanges.NewGap(new Interval(80, 90), t1));
         assertThat(changes.opened()).isEqualTo(1);
+    }
+
+    @Test
+    void theRetentionFloorIsTheLastLiveEndMinusTheRetentionForTimeStreamsOnly() {
+        long end = Instant.parse("2026-11-26T10:00:00Z").toEpochMilli();
+        assertThat(GapRules.retentionFloor(IndexKind.TIME, end, Duration.ofDays(30)))
+                .isEqualTo(Instant.parse("2026-10-27T10:00:00Z").toEpochMilli());
+        assertThat(GapRules.retentionFloor(IndexKind.SEQUENCE, end, Duration.ofDays(30))).isEqualTo(Long.MIN_VALUE);
+        assertThat(GapRules.retentionFloor(IndexKind.TIME, null, Duration.ofDays(30))).isEqualTo(Long.MIN_VALUE);
+        // Before year 0 nothing is past retention.
+        assertThat(GapRules.retentionFloor(IndexKind.TIME, IndexKind.MIN_TIME + 5, Duration.ofMillis(6)))
+                .isEqualTo(Long.MIN_VALUE);
+        assertThat(GapRules.retentionFloor(IndexKind.TIME, IndexKind.MIN_TIME + 5, Duration.ofMillis(5)))
+                .isEqualTo(IndexKind.MIN_TIME);
     }
 }

@@ -3,14 +3,17 @@ package com.reliableedge.cloud.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import com.reliableedge.cloud.coverage.PointModel;
+import com.reliableedge.cloud.invoker.MethodResult;
 import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.method.BackfillResponse;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -139,5 +142,26 @@ class RequestDecisionsTest {
                 .isInstanceOf(com.reliableedge.protocol.ProtocolException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RetryMessage.parse("nope"))
                 .isInstanceOf(com.reliableedge.protocol.ProtocolException.class);
+    }
+
+    @Test
+    void anAnswerDecidesTheRequestsNextStep() {
+        Instant now = Instant.parse("2026-11-26T10:00:00Z");
+        Duration expiry = Duration.ofHours(3);
+        Duration base = Duration.ofMinutes(1);
+        assertThat(RequestDecisions.afterSend(new MethodResult(202, null, "202"), Duration.ofMinutes(4), now, expiry,
+                base)).isEqualTo(new RequestDecisions.Accepted(now.plus(expiry), expiry));
+        assertThat(RequestDecisions.afterSend(new MethodResult(404, new BackfillResponse("r",
+                BackfillResponse.Result.UNKNOWN_STREAM, "no such stream"), "404"), null, now, expiry, base))
+                .isEqualTo(new RequestDecisions.Refused("edge answered 404: no such stream"));
+        assertThat(RequestDecisions.afterSend(MethodResult.noAnswer("timeout"), null, now, expiry, base))
+                .isEqualTo(new RequestDecisions.Backoff(base, now.plus(base), "no answer: timeout"));
+        assertThat(RequestDecisions.afterSend(new MethodResult(503, null, "503 busy"), Duration.ofMinutes(2), now,
+                expiry, base))
+                .isEqualTo(new RequestDecisions.Backoff(Duration.ofMinutes(4), now.plus(Duration.ofMinutes(4)),
+                        "edge busy or failing: 503 busy"));
+        assertThat(RequestDecisions.afterSend(new MethodResult(503, null, "503 busy"), Duration.ofHours(2), now,
+                expiry, base)).isEqualTo(new RequestDecisions.Backoff(expiry, now.plus(expiry),
+                        "edge busy or failing: 503 busy"));
     }
 }

@@ -2,9 +2,12 @@ package com.reliableedge.cloud.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.reliableedge.cloud.coverage.OpenGap;
 import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
 
@@ -131,5 +134,20 @@ class RequestPlannerProperties {
             @ForAll @LongRange(min = 1) long maxAuto) {
         boolean wide = Long.compareUnsigned(gap.end() - gap.start(), maxAuto) > 0;
         assertThat(RequestPlanner.needsOperator(gap, maxAuto)).isEqualTo(wide);
+    }
+
+    @Property(tries = 1000)
+    void aGapIsEligibleExactlyWhenObservedByTheBoundTheScanQueriesWith(
+            @ForAll @LongRange(min = -1_000_000, max = 1_000_000) long observedOffsetMs,
+            @ForAll @LongRange(min = 0, max = 1_000_000) long delayMs,
+            @ForAll @LongRange(min = 0, max = 999_999) long nanos) {
+        Instant now = Instant.parse("2026-11-26T10:00:00Z");
+        Duration delay = Duration.ofMillis(delayMs);
+        Instant observedAt = now.plusMillis(observedOffsetMs).plusNanos(nanos);
+        OpenGap gap = new OpenGap(1, new Interval(0, 1), observedAt);
+        boolean eligible = RequestPlanner.isEligible(gap, now, delay);
+        // PROTOCOL.md section 6: eligible once now - observedAt >= detectionDelay.
+        assertThat(eligible).isEqualTo(Duration.between(observedAt, now).compareTo(delay) >= 0);
+        assertThat(eligible).isEqualTo(!observedAt.isAfter(RequestPlanner.observedBy(now, delay)));
     }
 }

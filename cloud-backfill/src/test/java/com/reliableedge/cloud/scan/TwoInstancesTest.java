@@ -31,11 +31,15 @@ import com.reliableedge.cloud.invoker.HttpMethodInvoker;
 import com.reliableedge.cloud.queue.JdbcRetryQueue;
 import com.reliableedge.cloud.request.RequestDispatcher;
 import com.reliableedge.cloud.request.RequestService;
-import com.reliableedge.cloud.request.RequestState;
 import com.reliableedge.cloud.request.RetryConsumer;
 import com.reliableedge.cloud.store.BackfillRequestEntity;
 import com.reliableedge.cloud.store.CoverageIntervalEntity;
+import com.reliableedge.cloud.store.DeviceRepository;
 import com.reliableedge.cloud.store.GapEntity;
+import com.reliableedge.cloud.store.GapRepository;
+import com.reliableedge.cloud.store.OperatorBackfillRepository;
+import com.reliableedge.cloud.store.RequestRepository;
+import com.reliableedge.cloud.store.RequestState;
 import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.cloud.testing.Consistency;
 import com.reliableedge.cloud.testing.Edge;
@@ -88,16 +92,21 @@ class TwoInstancesTest extends ServiceTestBase {
 
     private void startInstanceB() {
         StreamStore streams = new StreamStore();
+        RequestRepository requestRows = new RequestRepository();
+        DeviceRepository devices = new DeviceRepository();
         JdbcRetryQueue queue = new JdbcRetryQueue(em, clock, config.queue().name());
-        RequestService requests = new RequestService(config, streams, queue);
+        RequestService requests = new RequestService(config, streams, requestRows, queue);
         HttpMethodInvoker invoker = new HttpMethodInvoker(Duration.ofSeconds(2), Duration.ofSeconds(2),
                 Duration.ofMinutes(5), config.hubHostName(), clock);
-        RequestDispatcher dispatcher = new RequestDispatcher(config, clock, invoker, streams, requests);
-        RetryConsumer retries = new RetryConsumer(config, clock, queue, streams, requests);
+        RequestDispatcher dispatcher = new RequestDispatcher(config, clock, invoker, streams, requestRows, devices,
+                requests);
+        RetryConsumer retries = new RetryConsumer(config, clock, queue, streams, requestRows, requests);
         SimpleMeterRegistry registryB = new SimpleMeterRegistry();
         BackfillMetrics metrics = new BackfillMetrics(registryB);
-        scannerB = new GapScanner(config, clock, streams, requests, dispatcher, retries, metrics,
-                new OperatorBackfills(config, streams, requests), new StreamParking(config, streams, registryB),
+        scannerB = new GapScanner(config, clock, streams, new GapRepository(), requestRows, devices, requests,
+                dispatcher, retries, metrics, new OperatorBackfills(config, streams, new OperatorBackfillRepository(),
+                        requestRows, devices, requests),
+                new StreamParking(config, streams, registryB),
                 new ScannerHealth(config, clock, registryB));
         appendsB = new LiveAppendWriter(config, clock, dataSource, metrics, "postgresql");
         appendsB.start();

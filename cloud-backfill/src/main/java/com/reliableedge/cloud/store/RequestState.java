@@ -1,6 +1,9 @@
-package com.reliableedge.cloud.request;
+package com.reliableedge.cloud.store;
 
-/** The states of a backfill request (PROTOCOL.md section 6). */
+/**
+ * The states of a backfill request (PROTOCOL.md section 6), as stored. Which of them block planning is decided by
+ * {@code request.RequestDecisions}.
+ */
 public enum RequestState {
     /** To be sent at {@code nextAttemptAt}. */
     PENDING,
@@ -11,10 +14,5 @@ public enum RequestState {
     /** What remains was reported unavailable by the edge. */
     UNRECOVERABLE,
     /** Refused by the edge (400, 404), out of attempts, or its device was deleted. */
-    FAILED;
-
-    /** PENDING and REQUESTED requests block new requests for their window. */
-    public boolean isActive() {
-        return this == PENDING || this == REQUESTED;
-    }
+    FAILED
 }

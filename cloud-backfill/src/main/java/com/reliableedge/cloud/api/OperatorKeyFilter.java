@@ -1,4 +1,4 @@
-package com.reliableedge.cloud.security;
+package com.reliableedge.cloud.api;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
-import com.reliableedge.cloud.api.ErrorResponse;
 import com.reliableedge.cloud.config.BackfillConfig;
 
 /**

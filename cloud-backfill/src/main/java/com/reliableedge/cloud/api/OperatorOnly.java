@@ -1,4 +1,4 @@
-package com.reliableedge.cloud.security;
+package com.reliableedge.cloud.api;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
