@@ -121,22 +121,31 @@ public class StreamStore {
     }
 
     /**
-     * Extends the coverage interval that ends where {@code window} starts to the window's end, when the stream's
-     * coverage ends there.
+     * Moves the end of each stream's last coverage row to the stream's {@code lastEnd}, in one statement: the row of
+     * {@code streams.get(i)} that ends at {@code endsBefore.get(i)}.
      *
-     * @return false when there is no such interval (the caller takes the general path)
+     * @return how many rows moved: one per stream when each stream's coverage ended where {@code endsBefore} says
      */
-    public boolean extendLastCoverage(StreamEntity stream, Interval window) {
-        if (stream.lastEnd == null || stream.lastEnd != window.start()) {
-            return false;
+    public int extendLastCoverage(List<StreamEntity> streams, List<Long> endsBefore) {
+        StringBuilder newEnd = new StringBuilder("case c.streamId");
+        StringBuilder where = new StringBuilder();
+        List<Object> parameters = new ArrayList<>(3 * streams.size());
+        for (int i = 0; i < streams.size(); i++) {
+            int p = 3 * i + 1;
+            newEnd.append(" when ?").append(p).append(" then ?").append(p + 1);
+            where.append(i == 0 ? "" : " or ").append("(c.streamId = ?").append(p).append(" and c.endIndex = ?")
+                    .append(p + 2).append(')');
+            parameters.add(streams.get(i).id);
+            parameters.add(streams.get(i).lastEnd);
+            parameters.add(endsBefore.get(i));
         }
-        int updated = CoverageIntervalEntity.update("endIndex = ?1 where streamId = ?2 and endIndex = ?3",
-                window.end(), stream.id, window.start());
-        if (updated != 1) {
-            return false;
+        newEnd.append(" else c.endIndex end");
+        var update = CoverageIntervalEntity.getEntityManager().createQuery("update CoverageIntervalEntity c set"
+                + " c.endIndex = " + newEnd + " where " + where);
+        for (int i = 0; i < parameters.size(); i++) {
+            update.setParameter(i + 1, parameters.get(i));
         }
-        stream.lastEnd = window.end();
-        return true;
+        return update.executeUpdate();
     }
 
     /** Records the parts of {@code window} that neither coverage nor earlier lost windows hold as lost. */
