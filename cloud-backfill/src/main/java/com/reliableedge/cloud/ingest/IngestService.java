@@ -178,8 +178,8 @@ public class IngestService {
                 kept, late)));
     }
 
-    /** The events whose index lies in {@code fresh} (sorted, disjoint). */
-    private static List<BatchBody.Event> fresh(List<BatchBody.Event> events, List<Interval> fresh) {
+    /** The events (in index order) whose index lies in {@code fresh} (sorted, disjoint), in order. */
+    static List<BatchBody.Event> fresh(List<BatchBody.Event> events, List<Interval> fresh) {
         List<BatchBody.Event> kept = new ArrayList<>(events.size());
         int piece = 0;
         for (BatchBody.Event e : events) {

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.Query;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -339,25 +340,44 @@ public class LiveAppendWriter {
 
     /**
      * Locks the streams' rows in id order (so that writers never deadlock each other) and reads them, as managed
-     * entities: what the group changes in them is written with the commit.
+     * entities: what the group changes in them is written by the ORM with the commit. A group of several streams is
+     * locked with one SQL query (group commit runs on PostgreSQL and H2 only): HQL with a list parameter is
+     * translated anew on every run, which costs more than the whole statement here.
      */
     private static Map<Long, StreamEntity> lockStreams(Long[] ids) {
         Map<Long, StreamEntity> streams = new HashMap<>();
         List<Long> sorted = Arrays.stream(ids).filter(Objects::nonNull).distinct().sorted().toList();
-        if (sorted.isEmpty()) {
-            return streams;
-        }
-        for (StreamEntity s : StreamEntity.<StreamEntity>find("id in ?1 order by id", sorted)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
-            streams.put(s.id, s);
+        if (sorted.size() == 1) {
+            StreamEntity s = StreamEntity.findById(sorted.get(0), LockModeType.PESSIMISTIC_WRITE);
+            if (s != null) {
+                streams.put(s.id, s);
+            }
+        } else if (!sorted.isEmpty()) {
+            Query lock = StreamEntity.getEntityManager().createNativeQuery("SELECT * FROM stream WHERE id IN ("
+                    + StreamStore.placeholders(1, sorted.size()) + ") ORDER BY id FOR UPDATE", StreamEntity.class);
+            for (int i = 0; i < sorted.size(); i++) {
+                lock.setParameter(i + 1, sorted.get(i));
+            }
+            for (Object row : lock.getResultList()) {
+                StreamEntity s = (StreamEntity) row;
+                streams.put(s.id, s);
+            }
         }
         return streams;
     }
 
     /** The group's message ids that are recorded already. */
     private static Set<String> recordedMessageIds(List<Message> group) {
-        return new HashSet<>(RecordedBatchEntity.getEntityManager().createQuery("select b.messageId"
-                + " from RecordedBatchEntity b where b.messageId in ?1", String.class)
-                .setParameter(1, group.stream().map(m -> m.envelope().messageId()).toList()).getResultList());
+        Query select = RecordedBatchEntity.getEntityManager().createNativeQuery("SELECT message_id FROM"
+                + " recorded_batch WHERE message_id IN (" + StreamStore.placeholders(1, group.size()) + ")",
+                String.class);
+        for (int i = 0; i < group.size(); i++) {
+            select.setParameter(i + 1, group.get(i).envelope().messageId());
+        }
+        Set<String> found = new HashSet<>();
+        for (Object id : select.getResultList()) {
+            found.add((String) id);
+        }
+        return found;
     }
 }

@@ -2,12 +2,16 @@ package com.reliableedge.cloud.store;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
+import jakarta.persistence.Query;
 
 import com.reliableedge.cloud.coverage.GapChanges;
 import com.reliableedge.cloud.coverage.GapReconciler;
@@ -121,31 +125,49 @@ public class StreamStore {
     }
 
     /**
-     * Moves the end of each stream's last coverage row to the stream's {@code lastEnd}, in one statement: the row of
-     * {@code streams.get(i)} that ends at {@code endsBefore.get(i)}.
+     * Moves the end of each stream's last coverage row to the stream's {@code lastEnd}: the row of
+     * {@code streams.get(i)} that ends at {@code endsBefore.get(i)}. The rows are read with one query and changed as
+     * entities, so the ORM writes them (in one JDBC batch) with the transaction.
      *
      * @return how many rows moved: one per stream when each stream's coverage ended where {@code endsBefore} says
      */
     public int extendLastCoverage(List<StreamEntity> streams, List<Long> endsBefore) {
-        StringBuilder newEnd = new StringBuilder("case c.streamId");
-        StringBuilder where = new StringBuilder();
-        List<Object> parameters = new ArrayList<>(3 * streams.size());
+        Map<Long, Long> before = new HashMap<>();
+        Map<Long, Long> after = new HashMap<>();
         for (int i = 0; i < streams.size(); i++) {
-            int p = 3 * i + 1;
-            newEnd.append(" when ?").append(p).append(" then ?").append(p + 1);
-            where.append(i == 0 ? "" : " or ").append("(c.streamId = ?").append(p).append(" and c.endIndex = ?")
-                    .append(p + 2).append(')');
-            parameters.add(streams.get(i).id);
-            parameters.add(streams.get(i).lastEnd);
-            parameters.add(endsBefore.get(i));
+            before.put(streams.get(i).id, endsBefore.get(i));
+            after.put(streams.get(i).id, streams.get(i).lastEnd);
         }
-        newEnd.append(" else c.endIndex end");
-        var update = CoverageIntervalEntity.getEntityManager().createQuery("update CoverageIntervalEntity c set"
-                + " c.endIndex = " + newEnd + " where " + where);
-        for (int i = 0; i < parameters.size(); i++) {
-            update.setParameter(i + 1, parameters.get(i));
+        List<Long> ends = List.copyOf(new HashSet<>(endsBefore));
+        // SQL rather than HQL: a query of list parameters is translated anew on every run, which costs more
+        // than the whole statement on this path.
+        Query select = CoverageIntervalEntity.getEntityManager().createNativeQuery("SELECT * FROM coverage_interval"
+                + " WHERE stream_id IN (" + placeholders(1, streams.size()) + ") AND end_index IN ("
+                + placeholders(1 + streams.size(), ends.size()) + ")", CoverageIntervalEntity.class);
+        for (int i = 0; i < streams.size(); i++) {
+            select.setParameter(1 + i, streams.get(i).id);
         }
-        return update.executeUpdate();
+        for (int i = 0; i < ends.size(); i++) {
+            select.setParameter(1 + streams.size() + i, ends.get(i));
+        }
+        int moved = 0;
+        for (Object row : select.getResultList()) {
+            CoverageIntervalEntity c = (CoverageIntervalEntity) row;
+            if (before.get(c.streamId) == c.endIndex) {
+                c.endIndex = after.get(c.streamId);
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    /** {@code ?first, ?first+1, ...}: {@code count} numbered parameters of a native query. */
+    public static String placeholders(int first, int count) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            s.append(i == 0 ? "?" : ", ?").append(first + i);
+        }
+        return s.toString();
     }
 
     /** Records the parts of {@code window} that neither coverage nor earlier lost windows hold as lost. */
