@@ -300,6 +300,7 @@ public class LiveAppendWriter {
         List<StreamEntity> extended = coverageEndBefore.keySet().stream().map(streams::get).toList();
         requireAllMoved(streamStore.extendLastCoverage(extended, List.copyOf(coverageEndBefore.values())),
                 extended.size());
+        streamStore.writeLiveEnds(extended);
         return results;
     }
 
@@ -339,10 +340,10 @@ public class LiveAppendWriter {
     }
 
     /**
-     * Locks the streams' rows in id order (so that writers never deadlock each other) and reads them, as managed
-     * entities: what the group changes in them is written by the ORM with the commit. A group of several streams is
-     * locked with one SQL query (group commit runs on PostgreSQL and H2 only): HQL with a list parameter is
-     * translated anew on every run, which costs more than the whole statement here.
+     * Locks the streams' rows in id order (so that writers never deadlock each other) and reads them, detached: the
+     * group writes their new ends with one statement ({@link StreamStore#writeLiveEnds}) rather than the ORM one per
+     * row. A group of several streams is locked with one SQL query (group commit runs on PostgreSQL and H2 only): HQL
+     * with a list parameter is translated anew on every run, which costs more than the whole statement here.
      */
     private static Map<Long, StreamEntity> lockStreams(Long[] ids) {
         Map<Long, StreamEntity> streams = new HashMap<>();
@@ -350,6 +351,7 @@ public class LiveAppendWriter {
         if (sorted.size() == 1) {
             StreamEntity s = StreamEntity.findById(sorted.get(0), LockModeType.PESSIMISTIC_WRITE);
             if (s != null) {
+                StreamEntity.getEntityManager().detach(s);
                 streams.put(s.id, s);
             }
         } else if (!sorted.isEmpty()) {
@@ -360,6 +362,7 @@ public class LiveAppendWriter {
             }
             for (Object row : lock.getResultList()) {
                 StreamEntity s = (StreamEntity) row;
+                StreamEntity.getEntityManager().detach(s);
                 streams.put(s.id, s);
             }
         }
