@@ -48,10 +48,10 @@ import io.quarkus.runtime.StartupEvent;
  * ends ({@link IngestService#appendsToCoverage}), which changes no gap. With group commit, request threads hand such
  * batches to a few writer threads; each writer takes every batch waiting (up to {@code backfill.ingest.max-group})
  * and records them in one transaction of a few statements: lock the streams' rows in id order, drop duplicates,
- * insert the batches and their events ({@link JdbcBatchStore}), extend the streams' last coverage rows in one
- * statement, update the streams (their rows are managed entities, flushed at the commit). Without group commit the
- * request thread records its batch the same way, as a group of one. Each request is answered after that commit, as
- * on the general path.
+ * insert the batches and their events ({@link JdbcBatchStore}), move the streams' last coverage rows and the streams'
+ * ends with one statement per table ({@link StreamStore#extendLastCoverage}, {@link StreamStore#writeLiveEnds}).
+ * Without group commit the request thread records its batch the same way, as a group of one. Each request is answered
+ * after that commit, as on the general path.
  * <p>
  * A batch that is not a plain append here (a new stream, a hole, a backlog, another index kind...) is handed back
  * and takes the general path, and so is every batch of a group whose transaction fails: ingest is idempotent on
