@@ -18,7 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.reliableedge.cloud.api.ApiException;
+import com.reliableedge.cloud.Refusal;
 import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.security.DeviceAuthenticator;
 import com.reliableedge.protocol.ProtocolException;
@@ -153,7 +153,7 @@ public class IngestResource {
             }
             String charset = parameter.substring(eq + 1).trim().replace("\"", "");
             if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-                throw new ApiException(415, "the body must be UTF-8 (charset=utf-8 or none)",
+                throw new Refusal(Refusal.Kind.UNSUPPORTED_MEDIA_TYPE, "the body must be UTF-8 (charset=utf-8 or none)",
                         HttpHeaderCodec.CONTENT_TYPE, contentType);
             }
         }
@@ -172,8 +172,9 @@ public class IngestResource {
         }
     }
 
-    private ApiException tooLarge(int size) {
-        return new ApiException(413, "the message is larger than " + config.maxMessageBytes() + " bytes", "body",
+    private Refusal tooLarge(int size) {
+        return new Refusal(Refusal.Kind.TOO_LARGE, "the message is larger than " + config.maxMessageBytes() + " bytes",
+                "body",
                 size + " bytes");
     }
 }

@@ -2,18 +2,18 @@ package com.reliableedge.cloud.ingest;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.reliableedge.cloud.api.ApiException;
+import com.reliableedge.cloud.Refusal;
 import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.coverage.GapChanges;
 import com.reliableedge.cloud.coverage.GapRules;
 import com.reliableedge.cloud.health.BackfillMetrics;
 import com.reliableedge.cloud.request.RequestService;
 import com.reliableedge.cloud.store.BatchKind;
-import com.reliableedge.cloud.store.EventEntity;
 import com.reliableedge.cloud.store.RecordedBatchEntity;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
@@ -43,26 +43,29 @@ public class IngestService {
     private final RequestService requests;
     private final BackfillMetrics metrics;
     private final LiveAppendWriter appends;
+    private final JdbcBatchStore rows;
 
     public IngestService(BackfillConfig config, Clock clock, StreamStore streams, RequestService requests,
-            BackfillMetrics metrics, LiveAppendWriter appends) {
+            BackfillMetrics metrics, LiveAppendWriter appends, JdbcBatchStore rows) {
         this.config = config;
         this.clock = clock;
         this.streams = streams;
         this.requests = requests;
         this.metrics = metrics;
         this.appends = appends;
+        this.rows = rows;
     }
 
     /**
      * @param events the decoded events of a batch, empty for a status
      * @param status the decoded body of a {@code backfillStatus}, else null
-     * @throws ApiException 409 when the stream exists with another index kind (nothing is stored)
+     * @throws Refusal CONFLICT when the stream exists with another index kind (nothing is stored)
      */
     public IngestResult ingest(String deviceId, Envelope envelope, List<BatchBody.Event> events,
             BackfillStatus status) {
         MessageProperties p = envelope.properties();
-        // The most common message, the next live batch of a stream, is recorded with others in one transaction.
+        // The most common message, the next live batch of a stream, takes the fast path (with others in one
+        // transaction under group commit).
         IngestResult result = kindOf(p) == BatchKind.LIVE
                 ? appends.append(deviceId, envelope, events).orElse(null)
                 : null;
@@ -89,7 +92,7 @@ public class IngestService {
         } catch (TooManyStreamsException e) {
             // 400, which the edge takes as "refused for good": it drops this stream's batches and keeps sending
             // the others (a retry code would hold back all of the device's streams). PROTOCOL-DECISIONS.md.
-            throw new ApiException(400, e.getMessage() + " (backfill.max-streams-per-device)", "batchId",
+            throw new Refusal(Refusal.Kind.INVALID, e.getMessage() + " (backfill.max-streams-per-device)", "batchId",
                     p.batchId());
         }
     }
@@ -117,32 +120,12 @@ public class IngestService {
         if (p.window().end() <= floor) {
             return new IngestResult(envelope.messageId(), IngestResult.Outcome.DISCARDED, null, now);
         }
-        RecordedBatchEntity batch = new RecordedBatchEntity();
-        batch.streamId = stream.id;
-        batch.messageId = envelope.messageId();
-        batch.kind = kindOf(p);
-        batch.startIndex = p.window().start();
-        batch.endIndex = p.window().end();
-        batch.eventCount = p.eventCount() == null ? 0 : p.eventCount();
-        batch.requestId = p.backfillRequestId();
-        batch.seq = p.seq();
-        batch.recordedAt = now;
-        batch.persist();
-
+        BatchKind kind = kindOf(p);
         Interval window = new Interval(p.window().start(), p.window().end());
-        if (batch.kind == BatchKind.LIVE && appendsToCoverage(stream, p)
-                && streams.extendLastCoverage(stream, window)) {
-            // The common case: the next contiguous live window. Coverage grows at its end, the gap bound moves by
-            // exactly what was covered, so the gaps stay as they are and need not be read.
-            stream.lastLiveEnd = window.end();
-            stream.lastLiveAt = now;
-            batch.storedEvents = store(stream, batch, events, List.of(window), false);
-            return new IngestResult(envelope.messageId(), IngestResult.Outcome.RECORDED, null, now);
-        }
         IntervalSet coverage = streams.coverage(stream.id);
         IntervalSet lost = streams.lost(stream.id);
         boolean gapsMayChange = true;
-        switch (batch.kind) {
+        switch (kind) {
             case LIVE -> {
                 stream.origin = min(stream.origin, Math.min(p.streamOrigin(), window.start()));
                 if (stream.lastLiveEnd == null || window.end() >= stream.lastLiveEnd) {
@@ -150,17 +133,22 @@ public class IngestService {
                     stream.backlogFrom = p.backlogFrom();
                 }
                 stream.lastLiveAt = now;
-                batch.storedEvents = store(stream, batch, events, streams.addCoverage(stream, coverage, window), false);
+                write(stream, envelope, kind, fresh(events, streams.addCoverage(stream, coverage, window)), false,
+                        now);
             }
             case BACKFILL -> {
-                batch.storedEvents = store(stream, batch, events, streams.addCoverage(stream, coverage, window), false);
+                write(stream, envelope, kind, fresh(events, streams.addCoverage(stream, coverage, window)), false,
+                        now);
                 requests.onBackfillBatch(stream, p.backfillRequestId(), now);
             }
             case LATE -> {
-                batch.storedEvents = store(stream, batch, events, List.of(window), true);
+                write(stream, envelope, kind, fresh(events, List.of(window)), true, now);
                 gapsMayChange = false;
             }
-            case STATUS -> requests.onStatus(stream, coverage, lost, status, window, now);
+            case STATUS -> {
+                write(stream, envelope, kind, List.of(), false, now);
+                requests.onStatus(stream, coverage, lost, status, window, now);
+            }
         }
         // A live batch may have moved the floor up with the last live end.
         GapChanges gaps = gapsMayChange
@@ -182,10 +170,18 @@ public class IngestService {
                 && (stream.indexKind == IndexKind.SEQUENCE || stream.openGaps == 0);
     }
 
-    /** Stores the events whose index lies in {@code fresh} (sorted, disjoint); returns how many. */
-    private static int store(StreamEntity stream, RecordedBatchEntity batch, List<BatchBody.Event> events,
-            List<Interval> fresh, boolean late) {
-        int stored = 0;
+    /** Records the batch with the events it keeps ({@link JdbcBatchStore}: the one writer of batches and events). */
+    private void write(StreamEntity stream, Envelope envelope, BatchKind kind, List<BatchBody.Event> kept,
+            boolean late, Instant now) {
+        MessageProperties p = envelope.properties();
+        rows.write(List.of(new JdbcBatchStore.NewBatch(stream.id, envelope.messageId(), kind, p.window().start(), p
+                .window().end(), p.eventCount() == null ? 0 : p.eventCount(), p.backfillRequestId(), p.seq(), now,
+                kept, late)));
+    }
+
+    /** The events (in index order) whose index lies in {@code fresh} (sorted, disjoint), in order. */
+    static List<BatchBody.Event> fresh(List<BatchBody.Event> events, List<Interval> fresh) {
+        List<BatchBody.Event> kept = new ArrayList<>(events.size());
         int piece = 0;
         for (BatchBody.Event e : events) {
             while (piece < fresh.size() && fresh.get(piece).end() <= e.index()) {
@@ -195,17 +191,10 @@ public class IngestService {
                 break;
             }
             if (fresh.get(piece).contains(e.index())) {
-                EventEntity row = new EventEntity();
-                row.streamId = stream.id;
-                row.batchRowId = batch.id;
-                row.index = e.index();
-                row.late = late;
-                row.payload = e.json();
-                row.persist();
-                stored++;
+                kept.add(e);
             }
         }
-        return stored;
+        return kept;
     }
 
     /** Below this index of a time stream, data is past retention; {@link Long#MIN_VALUE} when nothing is. */
@@ -215,8 +204,10 @@ public class IngestService {
 
     private static void requireKind(StreamEntity stream, IndexKind kind) {
         if (stream.indexKind != kind) {
-            throw new ApiException(409, "stream " + stream.deviceId + "/" + stream.batchId + " has indexKind "
-                    + stream.indexKind.wireName() + "; a stream cannot change its index kind", "indexKind",
+            throw new Refusal(Refusal.Kind.CONFLICT,
+                    "stream " + stream.deviceId + "/" + stream.batchId + " has indexKind "
+                            + stream.indexKind.wireName() + "; a stream cannot change its index kind",
+                    "indexKind",
                     kind.wireName());
         }
     }

@@ -1,15 +1,9 @@
 package com.reliableedge.cloud.ingest;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,33 +19,38 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import javax.sql.DataSource;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.Query;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.health.BackfillMetrics;
+import com.reliableedge.cloud.store.BatchKind;
+import com.reliableedge.cloud.store.RecordedBatchEntity;
 import com.reliableedge.cloud.store.StreamEntity;
-import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.index.StreamKey;
 import com.reliableedge.protocol.message.BatchBody;
 import com.reliableedge.protocol.message.Envelope;
 import com.reliableedge.protocol.message.MessageProperties;
 
 import io.quarkus.datasource.common.runtime.DatabaseKind;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Group commit for the common message: a live batch that continues its stream exactly where the stream's coverage
- * ends ({@link IngestService#appendsToCoverage}), which changes no gap. Request threads hand such batches to a few
- * writer threads; each writer takes every batch waiting (up to {@code backfill.ingest.max-group}) and records them
- * in one transaction of a few batched JDBC statements: lock the streams' rows in id order, drop duplicates, insert
- * the batches and their events, extend the streams' last coverage rows, update the streams. Each request is answered
+ * The fast path, for the common message: a live batch that continues its stream exactly where the stream's coverage
+ * ends ({@link IngestService#appendsToCoverage}), which changes no gap. With group commit, request threads hand such
+ * batches to a few writer threads; each writer takes every batch waiting (up to {@code backfill.ingest.max-group})
+ * and records them in one transaction of a few statements: lock the streams' rows in id order, drop duplicates,
+ * insert the batches and their events ({@link JdbcBatchStore}), move the streams' last coverage rows and the streams'
+ * ends with one statement per table ({@link StreamStore#extendLastCoverage}, {@link StreamStore#writeLiveEnds}).
+ * Without group commit the request thread records its batch the same way, as a group of one. Each request is answered
  * after that commit, as on the general path.
  * <p>
  * A batch that is not a plain append here (a new stream, a hole, a backlog, another index kind...) is handed back
@@ -64,13 +63,12 @@ public class LiveAppendWriter {
     private static final Logger LOG = Logger.getLogger(LiveAppendWriter.class);
 
     private static final int MAX_CACHED_STREAMS = 1_000_000;
-    /** Rows per multi-row INSERT: 600 parameters for events, well inside every driver's limits. */
-    private static final int ROWS_PER_INSERT = 100;
 
     private final BackfillConfig config;
     private final Clock clock;
-    private final DataSource dataSource;
     private final BackfillMetrics metrics;
+    private final StreamStore streamStore;
+    private final JdbcBatchStore rows;
     private final String dbKind;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     /** Stream ids never change and streams are never deleted, so a known id stays right. */
@@ -85,16 +83,17 @@ public class LiveAppendWriter {
     private record Pending(Message message, CompletableFuture<Optional<IngestResult>> result) {
     }
 
-    public LiveAppendWriter(BackfillConfig config, Clock clock, DataSource dataSource, BackfillMetrics metrics,
-            @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
+    public LiveAppendWriter(BackfillConfig config, Clock clock, BackfillMetrics metrics, StreamStore streamStore,
+            JdbcBatchStore rows, @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
         this.config = config;
         this.clock = clock;
-        this.dataSource = dataSource;
         this.metrics = metrics;
+        this.streamStore = streamStore;
+        this.rows = rows;
         this.dbKind = dbKind;
     }
 
-    /** Whether this writer can run on the configured database (the SQL below is written for these). */
+    /** Whether group commit runs on the configured database (the ones it was measured and tested on). */
     static boolean supports(String dbKind) {
         return DatabaseKind.isPostgreSQL(dbKind) || DatabaseKind.isH2(dbKind);
     }
@@ -144,18 +143,20 @@ public class LiveAppendWriter {
     }
 
     /**
-     * Records a live batch with others in one transaction when it is a plain append to an existing stream.
+     * Records a live batch when it is a plain append to an existing stream: with others in one transaction under
+     * group commit, else alone.
      *
      * @return the committed result, or empty when the batch must take the general path
      */
     public Optional<IngestResult> append(String deviceId, Envelope envelope, List<BatchBody.Event> events) {
+        Message message = new Message(deviceId, envelope, events);
         if (!running) {
-            return Optional.empty();
+            return alone(message);
         }
-        Pending pending = new Pending(new Message(deviceId, envelope, events), new CompletableFuture<>());
+        Pending pending = new Pending(message, new CompletableFuture<>());
         queue.add(pending);
         if (!running && queue.remove(pending)) {
-            return Optional.empty();
+            return alone(message);
         }
         try {
             return pending.result().get();
@@ -220,24 +221,11 @@ public class LiveAppendWriter {
      */
     List<Optional<IngestResult>> write(List<Message> group) {
         IngestResult[] results;
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                results = record(c, group);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollback(c);
-                metrics.groupFailed();
-                LOG.warnf(e, "a group of %d live batches failed; each takes the general path", group.size());
-                results = new IngestResult[group.size()];
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
+        try {
+            results = QuarkusTransaction.requiringNew().call(() -> record(group));
+        } catch (RuntimeException e) {
             metrics.groupFailed();
-            LOG.warnf(e, "no database connection for a group of %d live batches; each takes the general path",
-                    group.size());
+            LOG.warnf(e, "a group of %d live batches failed; each takes the general path", group.size());
             results = new IngestResult[group.size()];
         }
         int recorded = 0;
@@ -252,11 +240,21 @@ public class LiveAppendWriter {
         return answer;
     }
 
-    /** Records the plain appends of the group; the others have no result. */
-    private IngestResult[] record(Connection c, List<Message> group) throws SQLException {
+    /** Without group commit: the batch as a group of one, in its own transaction, not counted as a group. */
+    private Optional<IngestResult> alone(Message message) {
+        try {
+            return Optional.ofNullable(QuarkusTransaction.requiringNew().call(() -> record(List.of(message)))[0]);
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "a live batch could not be appended; it takes the general path");
+            return Optional.empty();
+        }
+    }
+
+    /** Records the plain appends of the group, in the caller's transaction; the others have no result. */
+    private IngestResult[] record(List<Message> group) {
         Instant now = clock.instant();
-        Long[] streamOf = resolveStreams(c, group);
-        Map<Long, StreamEntity> streams = lockStreams(c, streamOf);
+        Long[] streamOf = resolveStreams(group);
+        Map<Long, StreamEntity> streams = lockStreams(streamOf);
         for (int i = 0; i < group.size(); i++) {
             if (streamOf[i] != null && !streams.containsKey(streamOf[i])) {
                 // Its row is gone (deleted by hand): look the stream up again next time.
@@ -264,12 +262,11 @@ public class LiveAppendWriter {
                         .batchId()));
             }
         }
-        Set<String> recorded = recordedMessageIds(c, group);
+        Set<String> recorded = recordedMessageIds(group);
 
         IngestResult[] results = new IngestResult[group.size()];
-        List<Integer> appends = new ArrayList<>();
+        List<JdbcBatchStore.NewBatch> batches = new ArrayList<>();
         Map<Long, Long> coverageEndBefore = new TreeMap<>();
-        int eventRows = 0;
         for (int i = 0; i < group.size(); i++) {
             Message m = group.get(i);
             StreamEntity stream = streamOf[i] == null ? null : streams.get(streamOf[i]);
@@ -290,114 +287,21 @@ public class LiveAppendWriter {
             stream.lastLiveEnd = props.window().end();
             stream.lastEnd = props.window().end();
             stream.lastLiveAt = now;
-            appends.add(i);
-            eventRows += m.events().size();
+            // The batch keeps every event: its window lies past the end of the coverage.
+            batches.add(new JdbcBatchStore.NewBatch(stream.id, messageId, BatchKind.LIVE, props.window().start(),
+                    props.window().end(), props.eventCount() == null ? 0 : props.eventCount(),
+                    props.backfillRequestId(), props.seq(), now, m.events(), false));
             results[i] = new IngestResult(messageId, IngestResult.Outcome.RECORDED, null, now);
         }
-        if (appends.isEmpty()) {
+        if (batches.isEmpty()) {
             return results;
         }
-        IdBlocks ids = IdBlocks.reserve(c, dbKind, appends.size() + eventRows);
-        List<BatchRow> batchRows = new ArrayList<>(appends.size());
-        List<EventRow> eventRowValues = new ArrayList<>(eventRows);
-        for (int i : appends) {
-            Message m = group.get(i);
-            long batchRowId = ids.next();
-            batchRows.add(new BatchRow(batchRowId, streamOf[i], m));
-            for (BatchBody.Event e : m.events()) {
-                eventRowValues.add(new EventRow(ids.next(), streamOf[i], batchRowId, e));
-            }
-        }
-        long recordedAt = now.toEpochMilli();
-        // Every event is fresh (stored_events is all of them): the window lies past the end of the coverage.
-        insertRows(c, "recorded_batch (id, stream_id, message_id, batch_kind, start_index, end_index, event_count,"
-                + " stored_events, seq, recorded_at)", "?, ?, ?, 'LIVE', ?, ?, ?, ?, ?, ?", 9, batchRows,
-                (insert, p, row) -> {
-                    MessageProperties props = row.message().envelope().properties();
-                    insert.setLong(p, row.id());
-                    insert.setLong(p + 1, row.streamId());
-                    insert.setString(p + 2, row.message().envelope().messageId());
-                    insert.setLong(p + 3, props.window().start());
-                    insert.setLong(p + 4, props.window().end());
-                    insert.setInt(p + 5, props.eventCount() == null ? 0 : props.eventCount());
-                    insert.setInt(p + 6, row.message().events().size());
-                    if (props.seq() == null) {
-                        insert.setNull(p + 7, Types.BIGINT);
-                    } else {
-                        insert.setLong(p + 7, props.seq());
-                    }
-                    insert.setLong(p + 8, recordedAt);
-                });
-        insertRows(c, "stream_event (id, stream_id, batch_row_id, idx, late, payload)", "?, ?, ?, ?, FALSE, ?", 5,
-                eventRowValues, (insert, p, row) -> {
-                    insert.setLong(p, row.id());
-                    insert.setLong(p + 1, row.streamId());
-                    insert.setLong(p + 2, row.batchRowId());
-                    insert.setLong(p + 3, row.event().index());
-                    insert.setString(p + 4, row.event().json());
-                });
+        rows.write(batches);
         List<StreamEntity> extended = coverageEndBefore.keySet().stream().map(streams::get).toList();
-        if (DatabaseKind.isPostgreSQL(dbKind)) {
-            extendInOneStatementEach(c, extended, coverageEndBefore);
-        } else {
-            extendRowByRow(c, extended, coverageEndBefore);
-        }
+        requireAllMoved(streamStore.extendLastCoverage(extended, List.copyOf(coverageEndBefore.values())),
+                extended.size());
+        streamStore.writeLiveEnds(extended);
         return results;
-    }
-
-    /**
-     * Moves each stream's last coverage row and the stream's row to their new ends, with one statement per table
-     * (PostgreSQL's {@code UPDATE ... FROM (VALUES ...)}).
-     */
-    private static void extendInOneStatementEach(Connection c, List<StreamEntity> extended,
-            Map<Long, Long> coverageEndBefore) throws SQLException {
-        String rows = String.join(", ", Collections.nCopies(extended.size(), "(?::bigint, ?::bigint, ?::bigint)"));
-        try (PreparedStatement coverage = c.prepareStatement("UPDATE coverage_interval SET end_index = v.new_end"
-                + " FROM (VALUES " + rows + ") AS v(stream_id, old_end, new_end)"
-                + " WHERE coverage_interval.stream_id = v.stream_id AND coverage_interval.end_index = v.old_end");
-                PreparedStatement stream = c.prepareStatement("UPDATE stream SET last_live_end = v.new_end,"
-                        + " last_end = v.new_end, last_live_at = v.at FROM (VALUES " + rows + ") AS v(id, new_end, at)"
-                        + " WHERE stream.id = v.id")) {
-            int p = 1;
-            for (StreamEntity s : extended) {
-                coverage.setLong(p, s.id);
-                coverage.setLong(p + 1, coverageEndBefore.get(s.id));
-                coverage.setLong(p + 2, s.lastEnd);
-                stream.setLong(p, s.id);
-                stream.setLong(p + 1, s.lastEnd);
-                stream.setLong(p + 2, s.lastLiveAt.toEpochMilli());
-                p += 3;
-            }
-            requireAllMoved(coverage.executeUpdate(), extended.size());
-            stream.executeUpdate();
-        }
-    }
-
-    /** The same, one statement per row (a JDBC batch), for the other databases. */
-    private static void extendRowByRow(Connection c, List<StreamEntity> extended, Map<Long, Long> coverageEndBefore)
-            throws SQLException {
-        try (PreparedStatement coverage = c.prepareStatement(
-                "UPDATE coverage_interval SET end_index = ? WHERE stream_id = ? AND end_index = ?");
-                PreparedStatement stream = c.prepareStatement(
-                        "UPDATE stream SET last_live_end = ?, last_end = ?, last_live_at = ? WHERE id = ?")) {
-            for (StreamEntity s : extended) {
-                coverage.setLong(1, s.lastEnd);
-                coverage.setLong(2, s.id);
-                coverage.setLong(3, coverageEndBefore.get(s.id));
-                coverage.addBatch();
-                stream.setLong(1, s.lastEnd);
-                stream.setLong(2, s.lastEnd);
-                stream.setLong(3, s.lastLiveAt.toEpochMilli());
-                stream.setLong(4, s.id);
-                stream.addBatch();
-            }
-            int moved = 0;
-            for (int updated : coverage.executeBatch()) {
-                moved += updated == PreparedStatement.SUCCESS_NO_INFO ? 1 : updated;
-            }
-            requireAllMoved(moved, extended.size());
-            stream.executeBatch();
-        }
     }
 
     /**
@@ -412,128 +316,71 @@ public class LiveAppendWriter {
     }
 
     /** The stream id of each message, null where the stream does not exist yet. */
-    private Long[] resolveStreams(Connection c, List<Message> group) throws SQLException {
+    private Long[] resolveStreams(List<Message> group) {
         Long[] ids = new Long[group.size()];
-        try (PreparedStatement find = c
-                .prepareStatement("SELECT id FROM stream WHERE device_id = ? AND batch_id = ?")) {
-            for (int i = 0; i < group.size(); i++) {
-                Message m = group.get(i);
-                StreamKey key = new StreamKey(m.deviceId(), m.envelope().properties().batchId());
-                Long id = streamIds.get(key);
-                if (id == null) {
-                    find.setString(1, key.deviceId());
-                    find.setString(2, key.streamId());
-                    try (ResultSet rs = find.executeQuery()) {
-                        if (rs.next()) {
-                            id = rs.getLong(1);
-                            if (streamIds.size() >= MAX_CACHED_STREAMS) {
-                                streamIds.clear();
-                            }
-                            streamIds.put(key, id);
-                        }
+        for (int i = 0; i < group.size(); i++) {
+            Message m = group.get(i);
+            StreamKey key = new StreamKey(m.deviceId(), m.envelope().properties().batchId());
+            Long id = streamIds.get(key);
+            if (id == null) {
+                id = StreamEntity.getEntityManager().createQuery("select s.id from StreamEntity s"
+                        + " where s.deviceId = ?1 and s.batchId = ?2", Long.class)
+                        .setParameter(1, key.deviceId()).setParameter(2, key.streamId())
+                        .getResultStream().findFirst().orElse(null);
+                if (id != null) {
+                    if (streamIds.size() >= MAX_CACHED_STREAMS) {
+                        streamIds.clear();
                     }
+                    streamIds.put(key, id);
                 }
-                ids[i] = id;
             }
+            ids[i] = id;
         }
         return ids;
     }
 
-    /** Locks the streams' rows in id order (so that writers never deadlock each other) and reads them. */
-    private static Map<Long, StreamEntity> lockStreams(Connection c, Long[] ids) throws SQLException {
+    /**
+     * Locks the streams' rows in id order (so that writers never deadlock each other) and reads them, detached: the
+     * group writes their new ends with one statement ({@link StreamStore#writeLiveEnds}) rather than the ORM one per
+     * row. A group of several streams is locked with one SQL query (group commit runs on PostgreSQL and H2 only): HQL
+     * with a list parameter is translated anew on every run, which costs more than the whole statement here.
+     */
+    private static Map<Long, StreamEntity> lockStreams(Long[] ids) {
         Map<Long, StreamEntity> streams = new HashMap<>();
         List<Long> sorted = Arrays.stream(ids).filter(Objects::nonNull).distinct().sorted().toList();
-        if (sorted.isEmpty()) {
-            return streams;
-        }
-        String sql = "SELECT id, index_kind, origin, last_live_end, backlog_from, open_gaps, last_end FROM stream"
-                + " WHERE id IN (" + placeholders(sorted.size()) + ") ORDER BY id FOR UPDATE";
-        try (PreparedStatement lock = c.prepareStatement(sql)) {
-            for (int i = 0; i < sorted.size(); i++) {
-                lock.setLong(i + 1, sorted.get(i));
+        if (sorted.size() == 1) {
+            StreamEntity s = StreamEntity.findById(sorted.get(0), LockModeType.PESSIMISTIC_WRITE);
+            if (s != null) {
+                StreamEntity.getEntityManager().detach(s);
+                streams.put(s.id, s);
             }
-            try (ResultSet rs = lock.executeQuery()) {
-                while (rs.next()) {
-                    StreamEntity s = new StreamEntity();
-                    s.id = rs.getLong(1);
-                    s.indexKind = IndexKind.valueOf(rs.getString(2));
-                    s.origin = nullableLong(rs, 3);
-                    s.lastLiveEnd = nullableLong(rs, 4);
-                    s.backlogFrom = nullableLong(rs, 5);
-                    s.openGaps = rs.getInt(6);
-                    s.lastEnd = nullableLong(rs, 7);
-                    streams.put(s.id, s);
-                }
+        } else if (!sorted.isEmpty()) {
+            Query lock = StreamEntity.getEntityManager().createNativeQuery("SELECT * FROM stream WHERE id IN ("
+                    + StreamStore.placeholders(1, sorted.size()) + ") ORDER BY id FOR UPDATE", StreamEntity.class);
+            for (int i = 0; i < sorted.size(); i++) {
+                lock.setParameter(i + 1, sorted.get(i));
+            }
+            for (Object row : lock.getResultList()) {
+                StreamEntity s = (StreamEntity) row;
+                StreamEntity.getEntityManager().detach(s);
+                streams.put(s.id, s);
             }
         }
         return streams;
     }
 
     /** The group's message ids that are recorded already. */
-    private static Set<String> recordedMessageIds(Connection c, List<Message> group) throws SQLException {
+    private static Set<String> recordedMessageIds(List<Message> group) {
+        Query select = RecordedBatchEntity.getEntityManager().createNativeQuery("SELECT message_id FROM"
+                + " recorded_batch WHERE message_id IN (" + StreamStore.placeholders(1, group.size()) + ")",
+                String.class);
+        for (int i = 0; i < group.size(); i++) {
+            select.setParameter(i + 1, group.get(i).envelope().messageId());
+        }
         Set<String> found = new HashSet<>();
-        String sql = "SELECT message_id FROM recorded_batch WHERE message_id IN (" + placeholders(group.size()) + ")";
-        try (PreparedStatement select = c.prepareStatement(sql)) {
-            for (int i = 0; i < group.size(); i++) {
-                select.setString(i + 1, group.get(i).envelope().messageId());
-            }
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    found.add(rs.getString(1));
-                }
-            }
+        for (Object id : select.getResultList()) {
+            found.add((String) id);
         }
         return found;
-    }
-
-    private record BatchRow(long id, long streamId, Message message) {
-    }
-
-    private record EventRow(long id, long streamId, long batchRowId, BatchBody.Event event) {
-    }
-
-    /** Sets the parameters of one row, from {@code first} on. */
-    @FunctionalInterface
-    private interface RowBinder<T> {
-        void bind(PreparedStatement insert, int first, T row) throws SQLException;
-    }
-
-    /**
-     * Inserts rows with multi-row {@code VALUES} statements of at most {@link #ROWS_PER_INSERT} rows: one statement
-     * and one round trip per chunk instead of one per row.
-     *
-     * @param values one row's values: {@code parameters} placeholders and any constants
-     */
-    private static <T> void insertRows(Connection c, String tableAndColumns, String values, int parameters,
-            List<T> rows, RowBinder<T> binder) throws SQLException {
-        String row = "(" + values + ")";
-        for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
-            List<T> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
-            String sql = "INSERT INTO " + tableAndColumns + " VALUES " + String.join(", ", Collections.nCopies(chunk
-                    .size(), row));
-            try (PreparedStatement insert = c.prepareStatement(sql)) {
-                for (int r = 0; r < chunk.size(); r++) {
-                    binder.bind(insert, 1 + r * parameters, chunk.get(r));
-                }
-                insert.executeUpdate();
-            }
-        }
-    }
-
-    private static String placeholders(int n) {
-        return String.join(", ", Collections.nCopies(n, "?"));
-    }
-
-    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
-    }
-
-    private static void rollback(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            LOG.debug("rollback failed", e);
-        }
     }
 }

@@ -14,11 +14,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import javax.sql.DataSource;
-
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +25,7 @@ import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.health.BackfillMetrics;
 import com.reliableedge.cloud.health.ScannerHealth;
 import com.reliableedge.cloud.ingest.IngestService;
+import com.reliableedge.cloud.ingest.JdbcBatchStore;
 import com.reliableedge.cloud.ingest.LiveAppendWriter;
 import com.reliableedge.cloud.invoker.HttpMethodInvoker;
 import com.reliableedge.cloud.queue.JdbcRetryQueue;
@@ -84,7 +84,7 @@ class TwoInstancesTest extends ServiceTestBase {
     @Inject
     IngestService ingestA;
     @Inject
-    DataSource dataSource;
+    SessionFactory sessionFactory;
 
     private GapScanner scannerB;
     private IngestService ingestB;
@@ -108,9 +108,10 @@ class TwoInstancesTest extends ServiceTestBase {
                         requestRows, devices, requests),
                 new StreamParking(config, streams, registryB),
                 new ScannerHealth(config, clock, registryB));
-        appendsB = new LiveAppendWriter(config, clock, dataSource, metrics, "postgresql");
+        JdbcBatchStore rowsB = new JdbcBatchStore(em, sessionFactory);
+        appendsB = new LiveAppendWriter(config, clock, metrics, streams, rowsB, "postgresql");
         appendsB.start();
-        ingestB = new IngestService(config, clock, streams, requests, metrics, appendsB);
+        ingestB = new IngestService(config, clock, streams, requests, metrics, appendsB, rowsB);
     }
 
     @AfterEach
