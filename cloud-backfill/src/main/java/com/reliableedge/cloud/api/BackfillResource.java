@@ -25,7 +25,6 @@ import com.reliableedge.cloud.store.RequestState;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.ProtocolException;
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.index.Window;
 import com.reliableedge.protocol.method.MethodJson;
 
@@ -79,7 +78,7 @@ public class BackfillResource {
         List<Views.RequestView> created = QuarkusTransaction.requiringNew().call(() -> {
             StreamEntity s = streams.lock(found.id);
             // Lazily: the first windows now, the scanner creates the rest a few at a time.
-            return operatorBackfills.request(s, new Interval(window.start(), window.end()), clock.instant())
+            return operatorBackfills.request(s, new Window(window.start(), window.end()), clock.instant())
                     .stream().map(r -> Views.RequestView.of(r, s)).toList();
         });
         return Response.status(201).entity(created).build();

@@ -39,11 +39,6 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
-    public Response api(ApiException e) {
-        return json(e.status(), e.toResponse());
-    }
-
-    @ServerExceptionMapper
     public Response refusal(Refusal e) {
         return json(e.kind().status, new ErrorResponse(e.getMessage(), e.field(), e.value()));
     }

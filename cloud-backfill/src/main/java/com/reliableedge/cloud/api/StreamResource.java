@@ -28,10 +28,10 @@ import com.reliableedge.cloud.store.GapRepository;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.ProtocolException;
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
 import com.reliableedge.protocol.index.Identifiers;
 import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.protocol.index.Window;
 
 /** Streams, their coverage and gaps, and their events (operator API). */
 @Path("/api/v1/streams")
@@ -96,7 +96,7 @@ public class StreamResource {
     public Views.StreamDetail get(@PathParam("deviceId") String deviceId, @PathParam("batchId") String batchId,
             @QueryParam("from") String from, @QueryParam("to") String to) {
         StreamEntity s = stream(streams, deviceId, batchId);
-        Interval range = range(s.indexKind, from, to);
+        Window range = range(s.indexKind, from, to);
         IntervalSet coverage = streams.coverage(s.id);
         List<Views.WindowView> intervals = coverage.intervalsWithin(range.start(), range.end()).stream()
                 .map(i -> Views.WindowView.of(s.indexKind, i.start(), i.end())).toList();
@@ -106,7 +106,7 @@ public class StreamResource {
                 .map(l -> new Views.LostView(s.indexKind.format(l.startIndex), s.indexKind.format(l.endIndex),
                         l.reason, l.requestId, l.recordedAt))
                 .toList();
-        Optional<Interval> bound = GapRules.bound(s.origin, s.lastLiveEnd, null, Long.MIN_VALUE);
+        Optional<Window> bound = GapRules.bound(s.origin, s.lastLiveEnd, null, Long.MIN_VALUE);
         long covered = bound.map(b -> coverage.coveredLength(b.start(), b.end())).orElse(0L);
         return new Views.StreamDetail(summary(s, covered, clock.instant()), intervals, open, lost);
     }
@@ -119,7 +119,7 @@ public class StreamResource {
             @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
         StreamEntity s = stream(streams, deviceId, batchId);
         int limit = QueryParams.limit(limitParam, 1000, MAX_LIMIT);
-        Interval range = range(s.indexKind, from, to);
+        Window range = range(s.indexKind, from, to);
         long afterIndex = Long.MIN_VALUE;
         long afterId = Long.MIN_VALUE;
         if (cursor != null && !cursor.isEmpty()) {
@@ -157,7 +157,7 @@ public class StreamResource {
     /** @param covered how much of {@code [origin, lastLiveEnd)} coverage holds */
     Views.StreamSummary summary(StreamEntity s, long covered, Instant now) {
         double fraction = 1.0;
-        Optional<Interval> bound = GapRules.bound(s.origin, s.lastLiveEnd, null, Long.MIN_VALUE);
+        Optional<Window> bound = GapRules.bound(s.origin, s.lastLiveEnd, null, Long.MIN_VALUE);
         if (bound.isPresent()) {
             fraction = (double) covered / (double) bound.get().length();
         }
@@ -174,12 +174,12 @@ public class StreamResource {
     }
 
     /** {@code [from, to)} in the stream's wire form; open ends reach the whole index. */
-    static Interval range(IndexKind kind, String from, String to) {
+    static Window range(IndexKind kind, String from, String to) {
         long start = from == null || from.isEmpty() ? Long.MIN_VALUE : kind.parse("from", from);
         long end = to == null || to.isEmpty() ? Long.MAX_VALUE : kind.parse("to", to);
         if (start >= end) {
             throw new ProtocolException("from", from, "must be before to");
         }
-        return new Interval(start, end);
+        return new Window(start, end);
     }
 }

@@ -10,8 +10,8 @@ import com.reliableedge.cloud.scan.RequestPlanner;
 import com.reliableedge.cloud.store.BackfillRequestEntity;
 import com.reliableedge.cloud.store.GapEntity;
 import com.reliableedge.cloud.store.StreamEntity;
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.protocol.index.Window;
 
 /** The operator API's JSON shapes. Index values are in the stream's wire form. */
 public final class Views {
@@ -54,7 +54,7 @@ public final class Views {
                 boolean time = s.indexKind == IndexKind.TIME;
                 long max = RequestPlanner.maxSpan(s.indexKind, config.autoRequestMaxSpan().time(),
                         config.autoRequestMaxSpan().sequence());
-                needsOperator = RequestPlanner.needsOperator(new Interval(g.startIndex, g.endIndex), max);
+                needsOperator = RequestPlanner.needsOperator(new Window(g.startIndex, g.endIndex), max);
                 if (needsOperator) {
                     reason = "wider than backfill.auto-request-max-span." + (time ? "time (" : "sequence (")
                             + (time ? config.autoRequestMaxSpan().time() : Long.toString(max))

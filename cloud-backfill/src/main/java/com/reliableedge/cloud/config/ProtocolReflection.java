@@ -1,6 +1,5 @@
 package com.reliableedge.cloud.config;
 
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.StreamKey;
 import com.reliableedge.protocol.index.Window;
@@ -13,7 +12,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * The protocol library's types that may be serialized by Jackson in this app, registered for reflection in one
  * place so that a native image keeps them. (The method payloads have their own tree-based codec and need none.)
  */
-@RegisterForReflection(targets = {Interval.class, Window.class, StreamKey.class, IndexKind.class,
+@RegisterForReflection(targets = {Window.class, Window.class, StreamKey.class, IndexKind.class,
         BackfillResponse.Result.class, BackfillStatus.Outcome.class})
 public final class ProtocolReflection {
 

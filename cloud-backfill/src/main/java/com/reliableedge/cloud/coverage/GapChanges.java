@@ -3,7 +3,7 @@ package com.reliableedge.cloud.coverage;
 import java.time.Instant;
 import java.util.List;
 
-import com.reliableedge.protocol.coverage.Interval;
+import com.reliableedge.protocol.index.Window;
 
 /**
  * What to write after a stream's gaps were recomputed.
@@ -18,7 +18,7 @@ public record GapChanges(List<NewGap> inserted, List<OpenGap> replaced, List<Ope
         int opened) {
 
     /** A gap row to insert. */
-    public record NewGap(Interval interval, Instant observedAt) {
+    public record NewGap(Window interval, Instant observedAt) {
     }
 
     public boolean isEmpty() {

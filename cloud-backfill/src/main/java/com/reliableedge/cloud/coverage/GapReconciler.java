@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.Window;
 
 /**
  * Turns freshly computed gap intervals into row changes against the stored open gaps. A gap keeps its row while its
@@ -23,7 +23,7 @@ public final class GapReconciler {
      * @param current the gaps as computed now ({@link GapRules#gaps}), in order, disjoint
      * @param coverage the coverage now, telling a repaired gap from a lost one
      */
-    public static GapChanges reconcile(List<OpenGap> stored, List<Interval> current, IntervalSet coverage,
+    public static GapChanges reconcile(List<OpenGap> stored, List<Window> current, IntervalSet coverage,
             Instant now) {
         List<GapChanges.NewGap> inserted = new ArrayList<>();
         List<OpenGap> replaced = new ArrayList<>();
@@ -32,12 +32,12 @@ public final class GapReconciler {
         boolean[] kept = new boolean[stored.size()];
         boolean[] touched = new boolean[stored.size()];
         int opened = 0;
-        for (Interval gap : current) {
+        for (Window gap : current) {
             Instant observedAt = null;
             int overlapping = 0;
             int exact = -1;
             for (int i = 0; i < stored.size(); i++) {
-                Interval old = stored.get(i).interval();
+                Window old = stored.get(i).interval();
                 if (old.start() < gap.end() && gap.start() < old.end()) {
                     overlapping++;
                     touched[i] = true;

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
 import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.protocol.index.Window;
 
 /**
  * Which holes of a stream are gaps (PROTOCOL.md section 6): the maximal intervals of
@@ -27,13 +27,13 @@ public final class GapRules {
      * @param backlogFrom {@code backlogFrom} of the newest live batch, null when it had none
      * @param floor the retention floor (no gaps below it), {@link Long#MIN_VALUE} for none
      */
-    public static Optional<Interval> bound(Long origin, Long lastLiveEnd, Long backlogFrom, long floor) {
+    public static Optional<Window> bound(Long origin, Long lastLiveEnd, Long backlogFrom, long floor) {
         if (origin == null || lastLiveEnd == null) {
             return Optional.empty();
         }
         long start = Math.max(origin, floor);
         long end = backlogFrom == null ? lastLiveEnd : Math.min(lastLiveEnd, backlogFrom);
-        return start < end ? Optional.of(new Interval(start, end)) : Optional.empty();
+        return start < end ? Optional.of(new Window(start, end)) : Optional.empty();
     }
 
     /**
@@ -56,12 +56,12 @@ public final class GapRules {
     }
 
     /** The gaps inside {@code bound}: what neither coverage nor the lost windows hold, as maximal intervals. */
-    public static List<Interval> gaps(Optional<Interval> bound, IntervalSet coverage, IntervalSet lost) {
+    public static List<Window> gaps(Optional<Window> bound, IntervalSet coverage, IntervalSet lost) {
         if (bound.isEmpty()) {
             return List.of();
         }
-        List<Interval> gaps = new ArrayList<>();
-        for (Interval hole : coverage.gaps(bound.get())) {
+        List<Window> gaps = new ArrayList<>();
+        for (Window hole : coverage.gaps(bound.get())) {
             gaps.addAll(lost.gaps(hole));
         }
         // Holes are maximal and separated by covered points, pieces of one hole by lost ones: still maximal.

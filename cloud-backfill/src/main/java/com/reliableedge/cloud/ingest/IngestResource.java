@@ -23,6 +23,7 @@ import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.security.DeviceAuthenticator;
 import com.reliableedge.protocol.ProtocolException;
 import com.reliableedge.protocol.binding.HttpHeaderCodec;
+import com.reliableedge.protocol.binding.HttpPaths;
 import com.reliableedge.protocol.index.Identifiers;
 import com.reliableedge.protocol.message.BatchBody;
 import com.reliableedge.protocol.message.Envelope;
@@ -36,7 +37,7 @@ import com.reliableedge.protocol.method.BackfillStatus;
  * and validate the properties and body, then record it; answers 200 only after the commit, a 4xx JSON error
  * (nothing stored) otherwise.
  */
-@Path("/api/v1/devices/{deviceId}/messages")
+@Path(HttpPaths.MESSAGES_TEMPLATE)
 @Tag(name = "ingest", description = "Messages from edge relays (HTTP binding)")
 public class IngestResource {
 

@@ -13,18 +13,17 @@ import com.reliableedge.cloud.coverage.GapChanges;
 import com.reliableedge.cloud.coverage.GapRules;
 import com.reliableedge.cloud.health.BackfillMetrics;
 import com.reliableedge.cloud.request.RequestService;
-import com.reliableedge.cloud.store.BatchKind;
 import com.reliableedge.cloud.store.RecordedBatchEntity;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.cloud.store.TooManyStreamsException;
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
 import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.protocol.index.Window;
 import com.reliableedge.protocol.message.BatchBody;
 import com.reliableedge.protocol.message.Envelope;
+import com.reliableedge.protocol.message.MessageClass;
 import com.reliableedge.protocol.message.MessageProperties;
-import com.reliableedge.protocol.message.MessageType;
 import com.reliableedge.protocol.method.BackfillStatus;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -66,7 +65,7 @@ public class IngestService {
         MessageProperties p = envelope.properties();
         // The most common message, the next live batch of a stream, takes the fast path (with others in one
         // transaction under group commit).
-        IngestResult result = kindOf(p) == BatchKind.LIVE
+        IngestResult result = MessageClass.of(p) == MessageClass.LIVE
                 ? appends.append(deviceId, envelope, events).orElse(null)
                 : null;
         if (result != null) {
@@ -120,8 +119,8 @@ public class IngestService {
         if (p.window().end() <= floor) {
             return new IngestResult(envelope.messageId(), IngestResult.Outcome.DISCARDED, null, now);
         }
-        BatchKind kind = kindOf(p);
-        Interval window = new Interval(p.window().start(), p.window().end());
+        MessageClass kind = MessageClass.of(p);
+        Window window = new Window(p.window().start(), p.window().end());
         IntervalSet coverage = streams.coverage(stream.id);
         IntervalSet lost = streams.lost(stream.id);
         boolean gapsMayChange = true;
@@ -171,7 +170,7 @@ public class IngestService {
     }
 
     /** Records the batch with the events it keeps ({@link JdbcBatchStore}: the one writer of batches and events). */
-    private void write(StreamEntity stream, Envelope envelope, BatchKind kind, List<BatchBody.Event> kept,
+    private void write(StreamEntity stream, Envelope envelope, MessageClass kind, List<BatchBody.Event> kept,
             boolean late, Instant now) {
         MessageProperties p = envelope.properties();
         rows.write(List.of(new JdbcBatchStore.NewBatch(stream.id, envelope.messageId(), kind, p.window().start(), p
@@ -180,7 +179,7 @@ public class IngestService {
     }
 
     /** The events (in index order) whose index lies in {@code fresh} (sorted, disjoint), in order. */
-    static List<BatchBody.Event> fresh(List<BatchBody.Event> events, List<Interval> fresh) {
+    static List<BatchBody.Event> fresh(List<BatchBody.Event> events, List<Window> fresh) {
         List<BatchBody.Event> kept = new ArrayList<>(events.size());
         int piece = 0;
         for (BatchBody.Event e : events) {
@@ -210,16 +209,6 @@ public class IngestService {
                     "indexKind",
                     kind.wireName());
         }
-    }
-
-    private static BatchKind kindOf(MessageProperties p) {
-        if (p.messageType() == MessageType.BACKFILL_STATUS) {
-            return BatchKind.STATUS;
-        }
-        if (p.backfill()) {
-            return BatchKind.BACKFILL;
-        }
-        return p.late() ? BatchKind.LATE : BatchKind.LIVE;
     }
 
     private static Long min(Long a, long b) {

@@ -29,13 +29,13 @@ import org.jboss.logging.Logger;
 
 import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.health.BackfillMetrics;
-import com.reliableedge.cloud.store.BatchKind;
 import com.reliableedge.cloud.store.RecordedBatchEntity;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
 import com.reliableedge.protocol.index.StreamKey;
 import com.reliableedge.protocol.message.BatchBody;
 import com.reliableedge.protocol.message.Envelope;
+import com.reliableedge.protocol.message.MessageClass;
 import com.reliableedge.protocol.message.MessageProperties;
 
 import io.quarkus.datasource.common.runtime.DatabaseKind;
@@ -288,7 +288,7 @@ public class LiveAppendWriter {
             stream.lastEnd = props.window().end();
             stream.lastLiveAt = now;
             // The batch keeps every event: its window lies past the end of the coverage.
-            batches.add(new JdbcBatchStore.NewBatch(stream.id, messageId, BatchKind.LIVE, props.window().start(),
+            batches.add(new JdbcBatchStore.NewBatch(stream.id, messageId, MessageClass.LIVE, props.window().start(),
                     props.window().end(), props.eventCount() == null ? 0 : props.eventCount(),
                     props.backfillRequestId(), props.seq(), now, m.events(), false));
             results[i] = new IngestResult(messageId, IngestResult.Outcome.RECORDED, null, now);

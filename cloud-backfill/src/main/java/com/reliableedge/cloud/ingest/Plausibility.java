@@ -1,5 +1,6 @@
 package com.reliableedge.cloud.ingest;
 
+import com.reliableedge.protocol.index.IndexArithmetic;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.Window;
 
@@ -18,9 +19,7 @@ final class Plausibility {
             return false;
         }
         // Saturating: a huge max-future means "no limit", never an overflow that refuses everything.
-        long limit = maxFutureMillis > 0 && nowMillis > Long.MAX_VALUE - maxFutureMillis
-                ? Long.MAX_VALUE
-                : nowMillis + maxFutureMillis;
+        long limit = IndexArithmetic.saturatedAdd(nowMillis, maxFutureMillis);
         return window.end() > limit;
     }
 }

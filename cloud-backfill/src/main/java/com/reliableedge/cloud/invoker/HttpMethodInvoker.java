@@ -11,6 +11,7 @@ import java.time.Duration;
 
 import com.reliableedge.protocol.ProtocolException;
 import com.reliableedge.protocol.auth.SasToken;
+import com.reliableedge.protocol.binding.HttpPaths;
 import com.reliableedge.protocol.method.BackfillRequest;
 import com.reliableedge.protocol.method.BackfillResponse;
 
@@ -21,8 +22,6 @@ import io.quarkus.logging.Log;
  * method payload, signed with the device's key over {@code <hubHostName>/devices/<deviceId>}.
  */
 public class HttpMethodInvoker implements MethodInvoker {
-
-    public static final String METHOD_PATH = "/api/v1/methods/backfill";
 
     private final HttpClient client;
     private final Duration responseTimeout;
@@ -47,7 +46,7 @@ public class HttpMethodInvoker implements MethodInvoker {
             String base = target.methodUrl().endsWith("/")
                     ? target.methodUrl().substring(0, target.methodUrl().length() - 1)
                     : target.methodUrl();
-            uri = URI.create(base + METHOD_PATH);
+            uri = URI.create(base + HttpPaths.BACKFILL_METHOD);
         } catch (IllegalArgumentException e) {
             return MethodResult.noAnswer("bad method URL: " + e.getMessage());
         }

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 import com.reliableedge.cloud.invoker.MethodResult;
 import com.reliableedge.cloud.store.RequestState;
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.Window;
 
 /** The request state machine's decisions (PROTOCOL.md section 6), as pure functions of their inputs. */
 public final class RequestDecisions {
@@ -112,34 +112,34 @@ public final class RequestDecisions {
     }
 
     /** Each remaining interval becomes a new request with {@code attempt + 1}. */
-    public record Retry(List<Interval> remaining) implements Outcome {
+    public record Retry(List<Window> remaining) implements Outcome {
     }
 
     /** Something remains but the accepted attempts are used up. */
-    public record Failed(List<Interval> remaining) implements Outcome {
+    public record Failed(List<Window> remaining) implements Outcome {
     }
 
     /**
      * What is still missing of {@code window}: the window minus coverage, and minus the lost windows unless an
      * operator asked for it.
      */
-    public static List<Interval> remaining(Interval window, IntervalSet coverage, IntervalSet lost,
+    public static List<Window> remaining(Window window, IntervalSet coverage, IntervalSet lost,
             boolean operatorRequest) {
-        List<Interval> missing = coverage.gaps(window);
+        List<Window> missing = coverage.gaps(window);
         if (operatorRequest) {
             return missing;
         }
-        List<Interval> remaining = new ArrayList<>();
-        for (Interval hole : missing) {
+        List<Window> remaining = new ArrayList<>();
+        for (Window hole : missing) {
             remaining.addAll(lost.gaps(hole));
         }
         return remaining;
     }
 
     /** Remaining = window minus coverage (and lost): empty completes; else retry, or fail past max attempts. */
-    public static Outcome evaluate(Interval window, IntervalSet coverage, IntervalSet lost, boolean operatorRequest,
+    public static Outcome evaluate(Window window, IntervalSet coverage, IntervalSet lost, boolean operatorRequest,
             int attempt, int maxAttempts) {
-        List<Interval> remaining = remaining(window, coverage, lost, operatorRequest);
+        List<Window> remaining = remaining(window, coverage, lost, operatorRequest);
         if (remaining.isEmpty()) {
             return coverage.containsAll(window) ? new Completed() : new Unrecoverable();
         }
@@ -150,9 +150,9 @@ public final class RequestDecisions {
      * Whether every part of the window is accounted for: covered, lost, or reported in a {@code backfillStatus}.
      * Until then a status only records what it says; the rest of the statuses (or the expiry) decide.
      */
-    public static boolean fullyReported(Interval window, IntervalSet coverage, IntervalSet lost, IntervalSet reported) {
-        for (Interval hole : coverage.gaps(window)) {
-            for (Interval piece : lost.gaps(hole)) {
+    public static boolean fullyReported(Window window, IntervalSet coverage, IntervalSet lost, IntervalSet reported) {
+        for (Window hole : coverage.gaps(window)) {
+            for (Window piece : lost.gaps(hole)) {
                 if (!reported.containsAll(piece)) {
                     return false;
                 }
@@ -165,11 +165,11 @@ public final class RequestDecisions {
      * The window to send after recomputing it against coverage before a send: the hull of what remains (a single
      * method call asks for one window), or empty when nothing remains.
      */
-    public static Optional<Interval> windowToSend(List<Interval> remaining) {
+    public static Optional<Window> windowToSend(List<Window> remaining) {
         if (remaining.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Interval(remaining.get(0).start(), remaining.get(remaining.size() - 1)
+        return Optional.of(new Window(remaining.get(0).start(), remaining.get(remaining.size() - 1)
                 .end()));
     }
 
@@ -179,7 +179,7 @@ public final class RequestDecisions {
      * the hull of what remains anyway, and the edge serves a covered part again harmlessly). So a request whose
      * window coverage fragmented into many pieces still leads to a bounded number of rows.
      */
-    public static List<Interval> joinRemainder(List<Interval> remaining, int max) {
+    public static List<Window> joinRemainder(List<Window> remaining, int max) {
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1, was " + max);
         }
@@ -187,16 +187,16 @@ public final class RequestDecisions {
             return remaining;
         }
         int per = (remaining.size() + max - 1) / max;
-        List<Interval> joined = new ArrayList<>(max);
+        List<Window> joined = new ArrayList<>(max);
         for (int i = 0; i < remaining.size(); i += per) {
             int last = Math.min(remaining.size(), i + per) - 1;
-            joined.add(new Interval(remaining.get(i).start(), remaining.get(last).end()));
+            joined.add(new Window(remaining.get(i).start(), remaining.get(last).end()));
         }
         return joined;
     }
 
     /** A short description of what remains, for a reason: the first few intervals and how many there are. */
-    public static String describe(List<Interval> remaining) {
+    public static String describe(List<Window> remaining) {
         int shown = Math.min(3, remaining.size());
         String head = remaining.subList(0, shown).toString();
         return remaining.size() <= shown ? head : head + " and " + (remaining.size() - shown) + " more";

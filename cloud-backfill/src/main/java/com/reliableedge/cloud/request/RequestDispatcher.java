@@ -28,7 +28,6 @@ import com.reliableedge.cloud.store.RequestRepository;
 import com.reliableedge.cloud.store.RequestState;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
 import com.reliableedge.protocol.index.Window;
 import com.reliableedge.protocol.method.BackfillRequest;
@@ -139,8 +138,8 @@ public class RequestDispatcher {
         }
         IntervalSet coverage = streams.coverage(stream.id);
         IntervalSet lost = streams.lost(stream.id);
-        Optional<Interval> window = RequestDecisions.windowToSend(RequestDecisions.remaining(
-                new Interval(r.startIndex, r.endIndex), coverage, lost, r.operatorRequest));
+        Optional<Window> window = RequestDecisions.windowToSend(RequestDecisions.remaining(
+                new Window(r.startIndex, r.endIndex), coverage, lost, r.operatorRequest));
         if (window.isEmpty()) {
             requests.evaluate(stream, r, coverage, lost, now);
             return Optional.empty();

@@ -17,8 +17,8 @@ import com.reliableedge.cloud.store.RequestRepository;
 import com.reliableedge.cloud.store.RequestState;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.Window;
 import com.reliableedge.protocol.method.BackfillStatus;
 
 import io.quarkus.logging.Log;
@@ -61,10 +61,10 @@ public class RequestService {
     }
 
     /** Creates PENDING requests, due now, for {@code windows} of the stream. */
-    public List<BackfillRequestEntity> create(StreamEntity stream, List<Interval> windows, int attempt,
+    public List<BackfillRequestEntity> create(StreamEntity stream, List<Window> windows, int attempt,
             String parentId, boolean operatorRequest, Instant now) {
         List<BackfillRequestEntity> created = new ArrayList<>(windows.size());
-        for (Interval w : windows) {
+        for (Window w : windows) {
             BackfillRequestEntity r = new BackfillRequestEntity();
             r.requestId = UUID.randomUUID().toString();
             r.streamId = stream.id;
@@ -108,7 +108,7 @@ public class RequestService {
      * @return whether lost windows were recorded (the stream's gaps change)
      */
     public boolean onStatus(StreamEntity stream, IntervalSet coverage, IntervalSet lost, BackfillStatus status,
-            Interval range, Instant now) {
+            Window range, Instant now) {
         boolean lostChanged = false;
         if (status.status() == BackfillStatus.Outcome.UNAVAILABLE) {
             String reason = status.reason() == null ? "unavailable" : "unavailable: " + status.reason();
@@ -122,7 +122,7 @@ public class RequestService {
         reported.add(range);
         r.reported = formatReported(reported);
         r.updatedAt = now;
-        Interval window = new Interval(r.startIndex, r.endIndex);
+        Window window = new Window(r.startIndex, r.endIndex);
         IntervalSet lostForRequest = r.operatorRequest ? new IntervalSet() : lost;
         if (RequestDecisions.fullyReported(window, coverage, lostForRequest, reported)) {
             evaluate(stream, r, coverage, lost, now);
@@ -149,7 +149,7 @@ public class RequestService {
     /** Remaining = window minus coverage: COMPLETED, UNRECOVERABLE, new requests for the rest, or FAILED. */
     public void evaluate(StreamEntity stream, BackfillRequestEntity r, IntervalSet coverage, IntervalSet lost,
             Instant now) {
-        Interval window = new Interval(r.startIndex, r.endIndex);
+        Window window = new Window(r.startIndex, r.endIndex);
         RequestDecisions.Outcome outcome = RequestDecisions.evaluate(window, coverage, lost, r.operatorRequest,
                 r.attempt, config.maxAttempts());
         if (outcome instanceof RequestDecisions.Completed) {

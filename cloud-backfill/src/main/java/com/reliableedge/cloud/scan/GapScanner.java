@@ -27,9 +27,9 @@ import com.reliableedge.cloud.store.OperatorBackfillRepository;
 import com.reliableedge.cloud.store.RequestRepository;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
 import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.protocol.index.Window;
 
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -171,9 +171,9 @@ public class GapScanner {
             return 0;
         }
         long maxAuto = maxAutoSpan(stream.indexKind);
-        List<Interval> eligible = new ArrayList<>();
+        List<Window> eligible = new ArrayList<>();
         for (GapEntity g : gaps.open(streamId)) {
-            OpenGap gap = new OpenGap(g.id, new Interval(g.startIndex, g.endIndex), g.observedAt);
+            OpenGap gap = new OpenGap(g.id, new Window(g.startIndex, g.endIndex), g.observedAt);
             if (RequestPlanner.isEligible(gap, now, config.detectionDelay())
                     && !RequestPlanner.needsOperator(gap.interval(), maxAuto)) {
                 eligible.add(gap.interval());
@@ -193,7 +193,7 @@ public class GapScanner {
         long maxSpan = RequestPlanner.maxSpan(stream.indexKind, config.maxBackfillSpan().time(),
                 config.maxBackfillSpan().sequence());
         // Only the next windows: the rest of a gap stays unblocked, so a later scan plans it.
-        List<Interval> windows = RequestPlanner.plan(eligible, blocked, maxSpan, limit);
+        List<Window> windows = RequestPlanner.plan(eligible, blocked, maxSpan, limit);
         return requests.create(stream, windows, 1, null, false, now).size();
     }
 

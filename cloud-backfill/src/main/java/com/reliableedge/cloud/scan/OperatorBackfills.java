@@ -15,7 +15,7 @@ import com.reliableedge.cloud.store.OperatorBackfillRepository;
 import com.reliableedge.cloud.store.RequestRepository;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;
-import com.reliableedge.protocol.coverage.Interval;
+import com.reliableedge.protocol.index.Window;
 
 /**
  * An operator's backfill of any width, planned lazily: its first windows become requests at once, the rest is kept
@@ -46,7 +46,7 @@ public class OperatorBackfills {
      * Records the operator's window and creates its first requests. Runs in the caller's transaction, which holds
      * the stream's lock.
      */
-    public List<BackfillRequestEntity> request(StreamEntity stream, Interval window, Instant now) {
+    public List<BackfillRequestEntity> request(StreamEntity stream, Window window, Instant now) {
         OperatorBackfillEntity row = new OperatorBackfillEntity();
         row.streamId = stream.id;
         row.nextIndex = window.start();
@@ -91,7 +91,7 @@ public class OperatorBackfills {
         }
         long maxSpan = RequestPlanner.maxSpan(stream.indexKind, config.maxBackfillSpan().time(),
                 config.maxBackfillSpan().sequence());
-        List<Interval> windows = RequestPlanner.split(new Interval(row.nextIndex, row.endIndex), maxSpan, limit);
+        List<Window> windows = RequestPlanner.split(new Window(row.nextIndex, row.endIndex), maxSpan, limit);
         row.nextIndex = windows.get(windows.size() - 1).end();
         return requests.create(stream, windows, 1, null, true, now);
     }

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.reliableedge.cloud.coverage.OpenGap;
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
 import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.protocol.index.Window;
 
 /**
  * Which windows the scanner requests (PROTOCOL.md section 6): each eligible gap interval not covered by an active
@@ -39,9 +39,8 @@ public final class RequestPlanner {
      * Whether a gap is too wide to be requested automatically: wider than {@code maxAutoSpan}, it waits for an
      * operator (an implausible hole would cost the edge an unbounded history read).
      */
-    public static boolean needsOperator(Interval gap, long maxAutoSpan) {
-        // The width as an unsigned number is exact even past Long.MAX_VALUE, where length() saturates.
-        return maxAutoSpan < 0 || Long.compareUnsigned(gap.end() - gap.start(), maxAutoSpan) > 0;
+    public static boolean needsOperator(Window gap, long maxAutoSpan) {
+        return gap.isWiderThan(maxAutoSpan);
     }
 
     /**
@@ -53,14 +52,14 @@ public final class RequestPlanner {
      * @param limit most windows returned, {@code >= 0}
      * @return the first {@code min(limit, all)} windows of the eager plan
      */
-    public static List<Interval> plan(List<Interval> eligible, IntervalSet blocked, long maxSpan, int limit) {
+    public static List<Window> plan(List<Window> eligible, IntervalSet blocked, long maxSpan, int limit) {
         checkSpan(maxSpan);
-        List<Interval> windows = new ArrayList<>(Math.min(limit, 64));
-        for (Interval gap : eligible) {
+        List<Window> windows = new ArrayList<>(Math.min(limit, 64));
+        for (Window gap : eligible) {
             if (windows.size() >= limit) {
                 break;
             }
-            for (Interval free : blocked.gaps(gap)) {
+            for (Window free : blocked.gaps(gap)) {
                 int room = limit - windows.size();
                 if (room <= 0) {
                     break;
@@ -75,15 +74,15 @@ public final class RequestPlanner {
      * The first {@code limit} windows of {@code interval} split at {@code maxSpan} from its start; the cost is
      * proportional to the windows returned.
      */
-    public static List<Interval> split(Interval interval, long maxSpan, int limit) {
+    public static List<Window> split(Window interval, long maxSpan, int limit) {
         checkSpan(maxSpan);
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative, was " + limit);
         }
-        List<Interval> windows = new ArrayList<>(Math.min(limit, 64));
+        List<Window> windows = new ArrayList<>(Math.min(limit, 64));
         long start = interval.start();
         while (start < interval.end() && windows.size() < limit) {
-            Interval w = window(start, interval.end(), maxSpan);
+            Window w = window(start, interval.end(), maxSpan);
             windows.add(w);
             start = w.end();
         }
@@ -91,10 +90,10 @@ public final class RequestPlanner {
     }
 
     /** The window from {@code start} towards {@code end}: {@code maxSpan} wide, or up to {@code end}. */
-    static Interval window(long start, long end, long maxSpan) {
+    static Window window(long start, long end, long maxSpan) {
         // The difference wraps negative only for intervals wider than Long.MAX_VALUE; then start + maxSpan fits.
         long remaining = end - start;
-        return new Interval(start, remaining > 0 && remaining <= maxSpan ? end : start + maxSpan);
+        return new Window(start, remaining > 0 && remaining <= maxSpan ? end : start + maxSpan);
     }
 
     /** The configured maximum span in the index unit of {@code kind}. */

@@ -5,15 +5,15 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.protocol.index.Window;
 
 /** The queries of gaps; they run in the caller's transaction. */
 @ApplicationScoped
 public class GapRepository {
 
     /** An open gap that the scanner may plan, with its stream's index kind. */
-    public record Candidate(long streamId, IndexKind indexKind, Interval gap) {
+    public record Candidate(long streamId, IndexKind indexKind, Window gap) {
     }
 
     /** A gap with its stream. */
@@ -43,7 +43,7 @@ public class GapRepository {
                 .setParameter("blocking", blocking)
                 .getResultList().stream()
                 .map(row -> new Candidate((Long) row[0], (IndexKind) row[1],
-                        new Interval((Long) row[2], (Long) row[3])))
+                        new Window((Long) row[2], (Long) row[3])))
                 .toList();
     }
 

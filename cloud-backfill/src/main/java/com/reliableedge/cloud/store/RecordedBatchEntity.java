@@ -12,6 +12,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
+import com.reliableedge.protocol.message.MessageClass;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /** A message recorded for a stream; its unique {@code messageId} is what makes ingest idempotent. */
@@ -32,7 +34,7 @@ public class RecordedBatchEntity extends PanacheEntityBase {
 
     @Enumerated(EnumType.STRING)
     @Column(name = "batch_kind", nullable = false)
-    public BatchKind kind;
+    public MessageClass kind;
 
     @Column(name = "start_index", nullable = false)
     public long startIndex;

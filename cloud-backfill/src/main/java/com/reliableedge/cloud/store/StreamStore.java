@@ -16,9 +16,9 @@ import com.reliableedge.cloud.coverage.GapChanges;
 import com.reliableedge.cloud.coverage.GapReconciler;
 import com.reliableedge.cloud.coverage.GapRules;
 import com.reliableedge.cloud.coverage.OpenGap;
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
 import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.protocol.index.Window;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -147,8 +147,8 @@ public class StreamStore {
      *
      * @return the parts of the window that were not covered before, in order
      */
-    public List<Interval> addCoverage(StreamEntity stream, IntervalSet coverage, Interval window) {
-        List<Interval> fresh = coverage.gaps(window);
+    public List<Window> addCoverage(StreamEntity stream, IntervalSet coverage, Window window) {
+        List<Window> fresh = coverage.gaps(window);
         if (fresh.isEmpty()) {
             return fresh;
         }
@@ -156,16 +156,16 @@ public class StreamStore {
         CoverageIntervalEntity.delete("streamId = ?1 and endIndex >= ?2 and startIndex <= ?3", stream.id,
                 window.start(), window.end());
         coverage.add(window);
-        Interval merged = coverage.intervals().stream()
+        Window merged = coverage.intervals().stream()
                 .filter(i -> i.start() <= window.start() && i.end() >= window.end()).findFirst().orElseThrow();
         CoverageIntervalEntity row = new CoverageIntervalEntity();
         row.streamId = stream.id;
         row.startIndex = merged.start();
         row.endIndex = merged.end();
         row.persist();
-        Optional<Interval> span = coverage.span();
-        stream.firstStart = span.map(Interval::start).orElse(null);
-        stream.lastEnd = span.map(Interval::end).orElse(null);
+        Optional<Window> span = coverage.span();
+        stream.firstStart = span.map(Window::start).orElse(null);
+        stream.lastEnd = span.map(Window::end).orElse(null);
         return fresh;
     }
 
@@ -232,11 +232,11 @@ public class StreamStore {
     }
 
     /** Records the parts of {@code window} that neither coverage nor earlier lost windows hold as lost. */
-    public List<Interval> addLost(StreamEntity stream, IntervalSet coverage, IntervalSet lost, Interval window,
+    public List<Window> addLost(StreamEntity stream, IntervalSet coverage, IntervalSet lost, Window window,
             String reason, String requestId, Instant now) {
-        List<Interval> recorded = new ArrayList<>();
-        for (Interval hole : coverage.gaps(window)) {
-            for (Interval piece : lost.gaps(hole)) {
+        List<Window> recorded = new ArrayList<>();
+        for (Window hole : coverage.gaps(window)) {
+            for (Window piece : lost.gaps(hole)) {
                 LostWindowEntity row = new LostWindowEntity();
                 row.streamId = stream.id;
                 row.startIndex = piece.start();
@@ -258,9 +258,9 @@ public class StreamStore {
         List<GapEntity> rows = GapEntity.list("streamId = ?1 and state = ?2", stream.id, GapEntity.State.OPEN);
         List<OpenGap> stored = new ArrayList<>(rows.size());
         for (GapEntity g : rows) {
-            stored.add(new OpenGap(g.id, new Interval(g.startIndex, g.endIndex), g.observedAt));
+            stored.add(new OpenGap(g.id, new Window(g.startIndex, g.endIndex), g.observedAt));
         }
-        List<Interval> current = GapRules.gaps(GapRules.bound(stream.origin, stream.lastLiveEnd, stream.backlogFrom,
+        List<Window> current = GapRules.gaps(GapRules.bound(stream.origin, stream.lastLiveEnd, stream.backlogFrom,
                 floor), coverage, lost);
         GapChanges changes = GapReconciler.reconcile(stored, current, coverage, now);
         if (changes.isEmpty()) {

@@ -10,9 +10,9 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
 import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.protocol.index.Window;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -57,7 +57,7 @@ class GapRulesTest {
         for (int step = 0; step < ops.size(); step++) {
             Op op = ops.get(step);
             Instant now = Instant.ofEpochSecond(step);
-            Interval w = new Interval(op.start(), op.end());
+            Window w = new Window(op.start(), op.end());
             switch (op.kind()) {
                 case "live" -> {
                     // Every live batch names the same streamOrigin, 0, as a real edge does.
@@ -73,7 +73,7 @@ class GapRulesTest {
                     mark(covered, op);
                 }
                 default -> {
-                    for (Interval hole : coverage.gaps(w)) {
+                    for (Window hole : coverage.gaps(w)) {
                         lost.add(hole);
                     }
                     for (int i = op.start(); i < op.end(); i++) {
@@ -81,7 +81,7 @@ class GapRulesTest {
                     }
                 }
             }
-            List<Interval> current = GapRules.gaps(GapRules.bound(origin, lastLiveEnd, null, Long.MIN_VALUE), coverage,
+            List<Window> current = GapRules.gaps(GapRules.bound(origin, lastLiveEnd, null, Long.MIN_VALUE), coverage,
                     lost);
             // The model: points in [origin, lastLiveEnd) neither covered nor lost.
             boolean[] gapPoints = new boolean[PointModel.SIZE];
@@ -111,7 +111,7 @@ class GapRulesTest {
             assertThat(changes.openAfter(stored.size())).isEqualTo(current.size());
             stored = next;
             assertThat(stored.stream().map(OpenGap::interval).sorted(
-                    java.util.Comparator.comparingLong(Interval::start)).toList()).isEqualTo(current);
+                    java.util.Comparator.comparingLong(Window::start)).toList()).isEqualTo(current);
             for (OpenGap g : stored) {
                 long first = Long.MAX_VALUE;
                 for (long i = g.interval().start(); i < g.interval().end(); i++) {
@@ -131,18 +131,18 @@ class GapRulesTest {
 
     @Test
     void holesFromBacklogFromOnAreNotGaps() {
-        IntervalSet coverage = IntervalSet.of(new Interval(0, 10), new Interval(30, 40));
+        IntervalSet coverage = IntervalSet.of(new Window(0, 10), new Window(30, 40));
         assertThat(GapRules.gaps(GapRules.bound(0L, 40L, 10L, Long.MIN_VALUE), coverage, new IntervalSet())).isEmpty();
         assertThat(GapRules.gaps(GapRules.bound(0L, 40L, 20L, Long.MIN_VALUE), coverage, new IntervalSet()))
-                .containsExactly(new Interval(10, 20));
+                .containsExactly(new Window(10, 20));
         assertThat(GapRules.gaps(GapRules.bound(0L, 40L, null, Long.MIN_VALUE), coverage, new IntervalSet()))
-                .containsExactly(new Interval(10, 30));
+                .containsExactly(new Window(10, 30));
     }
 
     @Test
     void nothingIsAGapBeforeTheFirstLiveBatchOrBelowTheFloor() {
         assertThat(GapRules.bound(null, null, null, Long.MIN_VALUE)).isEmpty();
-        assertThat(GapRules.bound(0L, 100L, null, 50)).contains(new Interval(50, 100));
+        assertThat(GapRules.bound(0L, 100L, null, 50)).contains(new Window(50, 100));
         assertThat(GapRules.bound(0L, 100L, null, 100)).isEqualTo(Optional.empty());
     }
 
@@ -150,16 +150,16 @@ class GapRulesTest {
     void aGapThatShrinksKeepsItsObservedAtAndOneThatVanishesIsClosedOrLost() {
         Instant t0 = Instant.parse("2026-11-26T10:00:00Z");
         Instant t1 = t0.plusSeconds(60);
-        List<OpenGap> stored = List.of(new OpenGap(1, new Interval(10, 30), t0), new OpenGap(2, new Interval(40, 50),
-                t0), new OpenGap(3, new Interval(60, 70), t0));
-        IntervalSet coverage = IntervalSet.of(new Interval(0, 10), new Interval(15, 20), new Interval(30, 60));
-        GapChanges changes = GapReconciler.reconcile(stored, List.of(new Interval(10, 15), new Interval(20, 30),
-                new Interval(80, 90)), coverage, t1);
+        List<OpenGap> stored = List.of(new OpenGap(1, new Window(10, 30), t0), new OpenGap(2, new Window(40, 50),
+                t0), new OpenGap(3, new Window(60, 70), t0));
+        IntervalSet coverage = IntervalSet.of(new Window(0, 10), new Window(15, 20), new Window(30, 60));
+        GapChanges changes = GapReconciler.reconcile(stored, List.of(new Window(10, 15), new Window(20, 30),
+                new Window(80, 90)), coverage, t1);
         assertThat(changes.replaced()).extracting(OpenGap::id).containsExactly(1L);
         assertThat(changes.closed()).extracting(OpenGap::id).containsExactly(2L);
         assertThat(changes.lost()).extracting(OpenGap::id).containsExactly(3L);
-        assertThat(changes.inserted()).containsExactly(new GapChanges.NewGap(new Interval(10, 15), t0),
-                new GapChanges.NewGap(new Interval(20, 30), t0), new GapChanges.NewGap(new Interval(80, 90), t1));
+        assertThat(changes.inserted()).containsExactly(new GapChanges.NewGap(new Window(10, 15), t0),
+                new GapChanges.NewGap(new Window(20, 30), t0), new GapChanges.NewGap(new Window(80, 90), t1));
         assertThat(changes.opened()).isEqualTo(1);
     }
 

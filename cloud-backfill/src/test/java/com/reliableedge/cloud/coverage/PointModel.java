@@ -3,8 +3,8 @@ package com.reliableedge.cloud.coverage;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.Window;
 
 /** A brute-force model of index sets over {@code [0, SIZE)}: one boolean per point. */
 public final class PointModel {
@@ -22,9 +22,9 @@ public final class PointModel {
         return p;
     }
 
-    public static boolean[] points(List<Interval> intervals) {
+    public static boolean[] points(List<Window> intervals) {
         boolean[] p = new boolean[SIZE];
-        for (Interval in : intervals) {
+        for (Window in : intervals) {
             for (long i = Math.max(0, in.start()); i < Math.min(SIZE, in.end()); i++) {
                 p[(int) i] = true;
             }
@@ -33,8 +33,8 @@ public final class PointModel {
     }
 
     /** The maximal runs of true points, as intervals. */
-    public static List<Interval> runs(boolean[] p) {
-        List<Interval> runs = new ArrayList<>();
+    public static List<Window> runs(boolean[] p) {
+        List<Window> runs = new ArrayList<>();
         int i = 0;
         while (i < p.length) {
             if (!p[i]) {
@@ -45,7 +45,7 @@ public final class PointModel {
             while (i < p.length && p[i]) {
                 i++;
             }
-            runs.add(new Interval(start, i));
+            runs.add(new Window(start, i));
         }
         return runs;
     }

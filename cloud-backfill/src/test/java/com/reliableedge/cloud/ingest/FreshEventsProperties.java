@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
-import com.reliableedge.protocol.coverage.Interval;
+import com.reliableedge.protocol.index.Window;
 import com.reliableedge.protocol.message.BatchBody;
 
 import net.jqwik.api.ForAll;
@@ -27,9 +27,9 @@ class FreshEventsProperties {
         }
         // Sorted distinct bounds, taken in pairs: disjoint, non-empty, sorted pieces.
         List<Integer> sorted = new ArrayList<>(new TreeSet<>(bounds));
-        List<Interval> fresh = new ArrayList<>();
+        List<Window> fresh = new ArrayList<>();
         for (int i = 0; i + 1 < sorted.size(); i += 2) {
-            fresh.add(new Interval(sorted.get(i), sorted.get(i + 1)));
+            fresh.add(new Window(sorted.get(i), sorted.get(i + 1)));
         }
 
         List<BatchBody.Event> expected = events.stream()

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.Window;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -19,16 +19,16 @@ import net.jqwik.api.constraints.IntRange;
 class RequestDecisionsProperties {
 
     @Provide
-    Arbitrary<List<Interval>> pieces() {
+    Arbitrary<List<Window>> pieces() {
         return Combinators.combine(Arbitraries.longs().between(Long.MIN_VALUE / 2, Long.MAX_VALUE / 2),
-                Arbitraries.longs().between(1, 1000)).as((start, len) -> new Interval(start, start + len)).list()
-                .ofMaxSize(300).map(list -> IntervalSet.of(list.toArray(Interval[]::new)).intervals());
+                Arbitraries.longs().between(1, 1000)).as((start, len) -> new Window(start, start + len)).list()
+                .ofMaxSize(300).map(list -> IntervalSet.of(list.toArray(Window[]::new)).intervals());
     }
 
     @Property(tries = 1000)
-    void joinedRemainderIsBoundedOrderedDisjointAndHoldsEveryPiece(@ForAll("pieces") List<Interval> remaining,
+    void joinedRemainderIsBoundedOrderedDisjointAndHoldsEveryPiece(@ForAll("pieces") List<Window> remaining,
             @ForAll @IntRange(min = 1, max = 40) int max) {
-        List<Interval> joined = RequestDecisions.joinRemainder(remaining, max);
+        List<Window> joined = RequestDecisions.joinRemainder(remaining, max);
         assertThat(joined.size()).isLessThanOrEqualTo(max);
         if (remaining.size() <= max) {
             assertThat(joined).isEqualTo(remaining);
@@ -36,8 +36,8 @@ class RequestDecisionsProperties {
         for (int i = 1; i < joined.size(); i++) {
             assertThat(joined.get(i).start()).isGreaterThan(joined.get(i - 1).end());
         }
-        IntervalSet union = IntervalSet.of(joined.toArray(Interval[]::new));
-        for (Interval piece : remaining) {
+        IntervalSet union = IntervalSet.of(joined.toArray(Window[]::new));
+        for (Window piece : remaining) {
             assertThat(union.containsAll(piece)).isTrue();
         }
         if (!remaining.isEmpty()) {

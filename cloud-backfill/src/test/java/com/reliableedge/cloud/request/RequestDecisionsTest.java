@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import com.reliableedge.cloud.coverage.PointModel;
 import com.reliableedge.cloud.invoker.MethodResult;
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.Window;
 import com.reliableedge.protocol.method.BackfillResponse;
 
 import net.jqwik.api.Arbitraries;
@@ -27,26 +27,26 @@ import net.jqwik.api.constraints.IntRange;
 class RequestDecisionsTest {
 
     @Provide
-    Arbitrary<List<Interval>> intervals() {
+    Arbitrary<List<Window>> intervals() {
         return Combinators.combine(Arbitraries.integers().between(0, PointModel.SIZE - 1),
                 Arbitraries.integers().between(1, 16))
-                .as((start, len) -> new Interval(start, Math.min(PointModel.SIZE, start + len))).list().ofMaxSize(6);
+                .as((start, len) -> new Window(start, Math.min(PointModel.SIZE, start + len))).list().ofMaxSize(6);
     }
 
     @Provide
-    Arbitrary<Interval> window() {
+    Arbitrary<Window> window() {
         return Combinators.combine(Arbitraries.integers().between(0, PointModel.SIZE - 1),
                 Arbitraries.integers().between(1, 30))
-                .as((start, len) -> new Interval(start, Math.min(PointModel.SIZE, start + len)));
+                .as((start, len) -> new Window(start, Math.min(PointModel.SIZE, start + len)));
     }
 
     @Property(tries = 1000)
-    void evaluateMatchesTheModel(@ForAll("window") Interval window, @ForAll("intervals") List<Interval> covered,
-            @ForAll("intervals") List<Interval> lostInput, @ForAll boolean operator,
+    void evaluateMatchesTheModel(@ForAll("window") Window window, @ForAll("intervals") List<Window> covered,
+            @ForAll("intervals") List<Window> lostInput, @ForAll boolean operator,
             @ForAll @IntRange(min = 1, max = 6) int attempt) {
-        IntervalSet coverage = IntervalSet.of(covered.toArray(Interval[]::new));
+        IntervalSet coverage = IntervalSet.of(covered.toArray(Window[]::new));
         IntervalSet lost = new IntervalSet();
-        for (Interval l : lostInput) {
+        for (Window l : lostInput) {
             coverage.gaps(l).forEach(lost::add);
         }
         int maxAttempts = 5;
@@ -62,7 +62,7 @@ class RequestDecisionsTest {
             anyUncovered |= !c[p];
             missing[p] = !c[p] && (operator || !l[p]);
         }
-        List<Interval> expected = PointModel.runs(missing);
+        List<Window> expected = PointModel.runs(missing);
         assertThat(RequestDecisions.remaining(window, coverage, lost, operator)).isEqualTo(expected);
         if (expected.isEmpty()) {
             assertThat(outcome).isEqualTo(anyUncovered
@@ -77,16 +77,16 @@ class RequestDecisionsTest {
         if (expected.isEmpty()) {
             assertThat(RequestDecisions.windowToSend(expected)).isEmpty();
         } else {
-            assertThat(RequestDecisions.windowToSend(expected)).contains(new Interval(expected.get(0).start(),
+            assertThat(RequestDecisions.windowToSend(expected)).contains(new Window(expected.get(0).start(),
                     expected.get(expected.size() - 1).end()));
         }
     }
 
     @Property(tries = 500)
-    void fullyReportedMeansEveryMissingPointWasReported(@ForAll("window") Interval window,
-            @ForAll("intervals") List<Interval> covered, @ForAll("intervals") List<Interval> reportedInput) {
-        IntervalSet coverage = IntervalSet.of(covered.toArray(Interval[]::new));
-        IntervalSet reported = IntervalSet.of(reportedInput.toArray(Interval[]::new));
+    void fullyReportedMeansEveryMissingPointWasReported(@ForAll("window") Window window,
+            @ForAll("intervals") List<Window> covered, @ForAll("intervals") List<Window> reportedInput) {
+        IntervalSet coverage = IntervalSet.of(covered.toArray(Window[]::new));
+        IntervalSet reported = IntervalSet.of(reportedInput.toArray(Window[]::new));
         boolean[] c = PointModel.points(coverage);
         boolean[] r = PointModel.points(reported);
         boolean expected = true;
@@ -97,11 +97,11 @@ class RequestDecisionsTest {
     }
 
     @Property(tries = 300)
-    void aPartialFillLeavesExactlyTheUnfilledPartsForTheNextAttempt(@ForAll("window") Interval window,
-            @ForAll("intervals") List<Interval> batches) {
+    void aPartialFillLeavesExactlyTheUnfilledPartsForTheNextAttempt(@ForAll("window") Window window,
+            @ForAll("intervals") List<Window> batches) {
         // The edge sends some sub-windows of the request as backfill batches, in any order, some twice.
         IntervalSet coverage = new IntervalSet();
-        List<Interval> sent = new ArrayList<>(batches);
+        List<Window> sent = new ArrayList<>(batches);
         sent.addAll(batches.subList(0, batches.size() / 2));
         sent.forEach(coverage::add);
         RequestDecisions.Outcome outcome = RequestDecisions.evaluate(window, coverage, new IntervalSet(), false, 1, 5);
@@ -129,7 +129,7 @@ class RequestDecisionsTest {
 
     @Test
     void reportedRangesRoundTrip() {
-        IntervalSet set = IntervalSet.of(new Interval(-5, 3), new Interval(10, 20));
+        IntervalSet set = IntervalSet.of(new Window(-5, 3), new Window(10, 20));
         assertThat(RequestService.parseReported(RequestService.formatReported(set))).isEqualTo(set);
         assertThat(RequestService.parseReported(null)).isEqualTo(new IntervalSet());
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 
-import com.reliableedge.protocol.coverage.Interval;
+import com.reliableedge.protocol.index.Window;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -50,7 +50,7 @@ class ParkRulesProperties {
             case 0 -> new IllegalStateException("injected");
             case 1 -> new OutOfMemoryError("injected");
             case 2 -> new StackOverflowError();
-            default -> new com.reliableedge.protocol.ProtocolException("window", new Interval(0, 1).toString(),
+            default -> new com.reliableedge.protocol.ProtocolException("window", new Window(0, 1).toString(),
                     "injected");
         };
         Throwable[] seen = new Throwable[1];

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.reliableedge.cloud.coverage.OpenGap;
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
+import com.reliableedge.protocol.index.Window;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -27,13 +27,13 @@ import net.jqwik.api.constraints.LongRange;
 class RequestPlannerProperties {
 
     /** The eager split the planner used to do (kept as the model; only for intervals with few windows). */
-    static List<Interval> eagerSplit(Interval interval, long maxSpan) {
-        List<Interval> into = new ArrayList<>();
+    static List<Window> eagerSplit(Window interval, long maxSpan) {
+        List<Window> into = new ArrayList<>();
         long start = interval.start();
         while (start < interval.end()) {
             long remaining = interval.end() - start;
             long end = remaining > 0 && remaining <= maxSpan ? interval.end() : start + maxSpan;
-            into.add(new Interval(start, end));
+            into.add(new Window(start, end));
             start = end;
         }
         return into;
@@ -48,30 +48,30 @@ class RequestPlannerProperties {
     }
 
     @Provide
-    Arbitrary<Interval> anyInterval() {
+    Arbitrary<Window> anyInterval() {
         return Combinators.combine(anywhere(), anywhere()).filter((a, b) -> !a.equals(b))
-                .as((a, b) -> new Interval(Math.min(a, b), Math.max(a, b)));
+                .as((a, b) -> new Window(Math.min(a, b), Math.max(a, b)));
     }
 
     @Property(tries = 2000)
-    void lazySplitIsAPrefixOfTheEagerSplit(@ForAll("anyInterval") Interval interval,
+    void lazySplitIsAPrefixOfTheEagerSplit(@ForAll("anyInterval") Window interval,
             @ForAll @IntRange(min = 1, max = 300) int pieces, @ForAll @IntRange(min = 0, max = 400) int limit) {
         // A span that gives the eager model at most about `pieces` windows, so that it can run.
         long maxSpan = Math.max(1, interval.length() / pieces);
-        List<Interval> eager = eagerSplit(interval, maxSpan);
-        List<Interval> lazy = RequestPlanner.split(interval, maxSpan, limit);
+        List<Window> eager = eagerSplit(interval, maxSpan);
+        List<Window> lazy = RequestPlanner.split(interval, maxSpan, limit);
         assertThat(lazy).isEqualTo(eager.subList(0, Math.min(limit, eager.size())));
     }
 
     @Property(tries = 2000)
-    void aHugeIntervalCostsOnlyTheWindowsAskedFor(@ForAll("anyInterval") Interval interval,
+    void aHugeIntervalCostsOnlyTheWindowsAskedFor(@ForAll("anyInterval") Window interval,
             @ForAll @LongRange(min = 1, max = 1000) long maxSpan, @ForAll @IntRange(min = 0, max = 300) int limit) {
-        List<Interval> lazy = RequestPlanner.split(interval, maxSpan, limit);
+        List<Window> lazy = RequestPlanner.split(interval, maxSpan, limit);
         long length = interval.length();
         long all = length / maxSpan + (length % maxSpan == 0 ? 0 : 1);
         assertThat((long) lazy.size()).isEqualTo(Math.min(limit, all));
         long expectedStart = interval.start();
-        for (Interval w : lazy) {
+        for (Window w : lazy) {
             assertThat(w.start()).isEqualTo(expectedStart);
             assertThat(w.length()).isLessThanOrEqualTo(maxSpan);
             assertThat(w.end()).isLessThanOrEqualTo(interval.end());
@@ -80,9 +80,9 @@ class RequestPlannerProperties {
     }
 
     @Provide
-    Arbitrary<List<Interval>> smallIntervals() {
+    Arbitrary<List<Window>> smallIntervals() {
         return Combinators.combine(Arbitraries.longs().between(-200, 200), Arbitraries.longs().between(1, 60))
-                .as((start, len) -> new Interval(start, start + len)).list().ofMaxSize(8);
+                .as((start, len) -> new Window(start, start + len)).list().ofMaxSize(8);
     }
 
     /**
@@ -90,23 +90,23 @@ class RequestPlannerProperties {
      * their part: together exactly the eager plan, in order.
      */
     @Property(tries = 1000)
-    void successiveLazyPlansTogetherAreTheEagerPlan(@ForAll("smallIntervals") List<Interval> gapInput,
-            @ForAll("smallIntervals") List<Interval> blockedInput, @ForAll @IntRange(min = 1, max = 15) int maxSpan,
+    void successiveLazyPlansTogetherAreTheEagerPlan(@ForAll("smallIntervals") List<Window> gapInput,
+            @ForAll("smallIntervals") List<Window> blockedInput, @ForAll @IntRange(min = 1, max = 15) int maxSpan,
             @ForAll @IntRange(min = 1, max = 7) int limit) {
-        List<Interval> gaps = IntervalSet.of(gapInput.toArray(Interval[]::new)).intervals();
-        IntervalSet blocked = IntervalSet.of(blockedInput.toArray(Interval[]::new));
-        List<Interval> eager = new ArrayList<>();
-        for (Interval gap : gaps) {
-            for (Interval free : blocked.gaps(gap)) {
+        List<Window> gaps = IntervalSet.of(gapInput.toArray(Window[]::new)).intervals();
+        IntervalSet blocked = IntervalSet.of(blockedInput.toArray(Window[]::new));
+        List<Window> eager = new ArrayList<>();
+        for (Window gap : gaps) {
+            for (Window free : blocked.gaps(gap)) {
                 eager.addAll(eagerSplit(free, maxSpan));
             }
         }
         assertThat(RequestPlanner.plan(gaps, blocked, maxSpan, Integer.MAX_VALUE)).isEqualTo(eager);
 
-        List<Interval> together = new ArrayList<>();
+        List<Window> together = new ArrayList<>();
         IntervalSet scanBlocked = blocked.copy();
         for (int scan = 0; scan <= eager.size(); scan++) {
-            List<Interval> planned = RequestPlanner.plan(gaps, scanBlocked, maxSpan, limit);
+            List<Window> planned = RequestPlanner.plan(gaps, scanBlocked, maxSpan, limit);
             assertThat(planned.size()).isLessThanOrEqualTo(limit);
             planned.forEach(scanBlocked::add);
             together.addAll(planned);
@@ -115,13 +115,13 @@ class RequestPlannerProperties {
     }
 
     @Property(tries = 1000)
-    void planningNearTheEndsOfTheIndexIsBoundedAndInsideTheGaps(@ForAll("anyInterval") Interval gap,
-            @ForAll("anyInterval") Interval blockedWindow, @ForAll @LongRange(min = 1, max = 100_000) long maxSpan,
+    void planningNearTheEndsOfTheIndexIsBoundedAndInsideTheGaps(@ForAll("anyInterval") Window gap,
+            @ForAll("anyInterval") Window blockedWindow, @ForAll @LongRange(min = 1, max = 100_000) long maxSpan,
             @ForAll @IntRange(min = 0, max = 200) int limit) {
         IntervalSet blocked = IntervalSet.of(blockedWindow);
-        List<Interval> planned = RequestPlanner.plan(List.of(gap), blocked, maxSpan, limit);
+        List<Window> planned = RequestPlanner.plan(List.of(gap), blocked, maxSpan, limit);
         assertThat(planned.size()).isLessThanOrEqualTo(limit);
-        for (Interval w : planned) {
+        for (Window w : planned) {
             assertThat(w.start()).isGreaterThanOrEqualTo(gap.start());
             assertThat(w.end()).isLessThanOrEqualTo(gap.end());
             assertThat(blocked.intersects(w)).isFalse();
@@ -130,7 +130,7 @@ class RequestPlannerProperties {
     }
 
     @Property
-    void aGapNeedsAnOperatorExactlyWhenWiderThanTheAutoSpan(@ForAll("anyInterval") Interval gap,
+    void aGapNeedsAnOperatorExactlyWhenWiderThanTheAutoSpan(@ForAll("anyInterval") Window gap,
             @ForAll @LongRange(min = 1) long maxAuto) {
         boolean wide = Long.compareUnsigned(gap.end() - gap.start(), maxAuto) > 0;
         assertThat(RequestPlanner.needsOperator(gap, maxAuto)).isEqualTo(wide);
@@ -144,7 +144,7 @@ class RequestPlannerProperties {
         Instant now = Instant.parse("2026-11-26T10:00:00Z");
         Duration delay = Duration.ofMillis(delayMs);
         Instant observedAt = now.plusMillis(observedOffsetMs).plusNanos(nanos);
-        OpenGap gap = new OpenGap(1, new Interval(0, 1), observedAt);
+        OpenGap gap = new OpenGap(1, new Window(0, 1), observedAt);
         boolean eligible = RequestPlanner.isEligible(gap, now, delay);
         // PROTOCOL.md section 6: eligible once now - observedAt >= detectionDelay.
         assertThat(eligible).isEqualTo(Duration.between(observedAt, now).compareTo(delay) >= 0);

@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 
 import com.reliableedge.cloud.coverage.GapRules;
-import com.reliableedge.cloud.store.BatchKind;
 import com.reliableedge.cloud.store.CoverageIntervalEntity;
 import com.reliableedge.cloud.store.EventEntity;
 import com.reliableedge.cloud.store.GapEntity;
 import com.reliableedge.cloud.store.LostWindowEntity;
 import com.reliableedge.cloud.store.RecordedBatchEntity;
 import com.reliableedge.cloud.store.StreamEntity;
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
 import com.reliableedge.protocol.index.IndexKind;
+import com.reliableedge.protocol.index.Window;
+import com.reliableedge.protocol.message.MessageClass;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -44,7 +44,7 @@ public final class Consistency {
                 }
                 IntervalSet expected = new IntervalSet();
                 for (RecordedBatchEntity b : RecordedBatchEntity.<RecordedBatchEntity>list("streamId", s.id)) {
-                    if (b.kind == BatchKind.LIVE || b.kind == BatchKind.BACKFILL) {
+                    if (b.kind == MessageClass.LIVE || b.kind == MessageClass.BACKFILL) {
                         expected.add(b.startIndex, b.endIndex);
                     }
                 }
@@ -64,8 +64,8 @@ public final class Consistency {
                             .isFalse();
                     lost.add(l.startIndex, l.endIndex);
                 }
-                List<Interval> gaps = GapEntity.<GapEntity>list("streamId = ?1 and state = ?2 order by startIndex",
-                        s.id, GapEntity.State.OPEN).stream().map(g -> new Interval(g.startIndex, g.endIndex)).toList();
+                List<Window> gaps = GapEntity.<GapEntity>list("streamId = ?1 and state = ?2 order by startIndex",
+                        s.id, GapEntity.State.OPEN).stream().map(g -> new Window(g.startIndex, g.endIndex)).toList();
                 assertThat(gaps).as(what + ": open gaps").isEqualTo(GapRules.gaps(GapRules.bound(s.origin,
                         s.lastLiveEnd, s.backlogFrom, Long.MIN_VALUE), coverage, lost));
                 assertThat(s.openGaps).as(what + ": open gap count").isEqualTo(gaps.size());

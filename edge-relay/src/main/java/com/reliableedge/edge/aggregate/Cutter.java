@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.reliableedge.edge.source.SourceEvent;
+import com.reliableedge.protocol.index.IndexArithmetic;
 import com.reliableedge.protocol.index.Window;
 
 /**
@@ -60,7 +61,7 @@ public final class Cutter {
                 j++;
             }
             int groupCount = j - i;
-            while (SealPolicy.spanOf(s, index) >= maxSpan) {
+            while (IndexArithmetic.saturatedSubtract(index, s) >= maxSpan) {
                 pieces.add(new Batch(new Window(s, s + maxSpan), current));
                 current = new ArrayList<>();
                 currentBytes = 0;
@@ -96,7 +97,7 @@ public final class Cutter {
                 s = index + 1;
             }
         }
-        while (SealPolicy.spanOf(s, end) > maxSpan) {
+        while (IndexArithmetic.saturatedSubtract(end, s) > maxSpan) {
             pieces.add(new Batch(new Window(s, s + maxSpan), current));
             current = new ArrayList<>();
             s += maxSpan;

@@ -1,5 +1,7 @@
 package com.reliableedge.edge.aggregate;
 
+import com.reliableedge.protocol.index.IndexArithmetic;
+
 /**
  * The sealing decision as a pure function of an open window's summary and {@code now}, in the manner of Kafka's
  * {@code RecordAccumulator}: it says whether to seal, why, and when to ask again. It never reads a clock.
@@ -67,7 +69,7 @@ public final class SealPolicy {
         if (MessageSizing.bodySize(in.eligibleEvents(), in.eligibleBytes()) > in.bodyBudget()) {
             return full(Reason.SIZE, in);
         }
-        if (spanOf(in.cursor(), in.watermark()) > limits.maxSpan()) {
+        if (IndexArithmetic.saturatedSubtract(in.watermark(), in.cursor()) > limits.maxSpan()) {
             return full(Reason.SPAN, in);
         }
         if (in.eligibleEvents() > 0 && elapsed(in.oldestEventNanos(), now) >= limits.lingerNanos()) {
@@ -88,12 +90,6 @@ public final class SealPolicy {
 
     private static Decision full(Reason reason, Input in) {
         return new Decision(Action.SEAL_FULL, reason, in.lateEvents() > 0, Long.MAX_VALUE);
-    }
-
-    /** {@code to - from}, saturated at {@link Long#MAX_VALUE}. */
-    static long spanOf(long from, long to) {
-        long d = to - from;
-        return ((to ^ from) & (to ^ d)) < 0 ? Long.MAX_VALUE : d;
     }
 
     // Monotonic nanos are compared by difference, which stays right across numeric overflow.

@@ -14,6 +14,7 @@ import com.reliableedge.edge.config.DeviceIdentity;
 import com.reliableedge.protocol.ProtocolException;
 import com.reliableedge.protocol.auth.ConnectionString;
 import com.reliableedge.protocol.auth.SasToken;
+import com.reliableedge.protocol.binding.HttpPaths;
 import com.reliableedge.protocol.method.BackfillResponse;
 
 import io.quarkus.logging.Log;
@@ -23,7 +24,7 @@ import io.quarkus.logging.Log;
  * request payload and a SAS {@code Authorization} signed with this device's key over its resource; anything else is
  * 401 and changes nothing.
  */
-@Path("/api/v1/methods/backfill")
+@Path(HttpPaths.BACKFILL_METHOD)
 public class BackfillMethodResource {
 
     private final DeviceIdentity device;

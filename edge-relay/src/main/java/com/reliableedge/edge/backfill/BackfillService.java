@@ -26,6 +26,7 @@ import com.reliableedge.edge.source.SourceAdapter;
 import com.reliableedge.edge.source.SourceEvent;
 import com.reliableedge.edge.source.StreamInfo;
 import com.reliableedge.protocol.ProtocolException;
+import com.reliableedge.protocol.index.IndexArithmetic;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.Window;
 import com.reliableedge.protocol.message.BatchBody;
@@ -147,7 +148,7 @@ public class BackfillService {
      */
     private String tooWide(BackfillRequest request, Window window, IndexKind kind) {
         long max = maxWindow.apply(kind);
-        if (ChunkPlanner.width(window.start(), window.end()) <= max) {
+        if (IndexArithmetic.width(window.start(), window.end()) <= max) {
             return null;
         }
         String limit = kind == IndexKind.TIME

@@ -5,6 +5,7 @@ import java.util.OptionalLong;
 
 import com.reliableedge.edge.source.HistoryRead;
 import com.reliableedge.edge.source.SourceEvent;
+import com.reliableedge.protocol.index.IndexArithmetic;
 import com.reliableedge.protocol.index.Window;
 
 /**
@@ -64,7 +65,7 @@ final class ChunkPlanner {
         if (heldEnd.isPresent() && heldEnd.getAsLong() > progress) {
             return new FromHeld(new Window(progress, Math.min(heldEnd.getAsLong(), limit)));
         }
-        long chunkEnd = Math.min(limit, saturatedAdd(progress, Math.max(1, chunkSpan)));
+        long chunkEnd = Math.min(limit, IndexArithmetic.saturatedAdd(progress, Math.max(1, chunkSpan)));
         if (nextHeldStart.isPresent() && nextHeldStart.getAsLong() > progress) {
             chunkEnd = Math.min(chunkEnd, nextHeldStart.getAsLong());
         }
@@ -104,18 +105,6 @@ final class ChunkPlanner {
         }
         Window served = servedFrom < progress ? new Window(servedFrom, progress) : null;
         return new AfterRead(unavailable, served, null, progress);
-    }
-
-    /** {@code a + b} for {@code b >= 0}, at most {@code Long.MAX_VALUE}. */
-    static long saturatedAdd(long a, long b) {
-        long r = a + b;
-        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
-    }
-
-    /** The width of {@code [start, end)} for {@code start < end}, at most {@code Long.MAX_VALUE}. */
-    static long width(long start, long end) {
-        long w = end - start;
-        return w < 0 ? Long.MAX_VALUE : w;
     }
 
     /**

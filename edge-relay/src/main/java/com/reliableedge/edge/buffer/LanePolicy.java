@@ -4,8 +4,8 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
+import com.reliableedge.protocol.message.MessageClass;
 import com.reliableedge.protocol.message.MessageProperties;
-import com.reliableedge.protocol.message.MessageType;
 
 /**
  * The lanes a message is stored in and the order they are sent in. Stored lanes: live, late, backfill, and
@@ -48,13 +48,12 @@ final class LanePolicy {
 
     /** The stored lane of a message: status first, then backfill, then late or live. */
     static int laneOf(MessageProperties p) {
-        if (p.messageType() == MessageType.BACKFILL_STATUS) {
-            return LANE_STATUS;
-        }
-        if (p.backfill()) {
-            return LANE_BACKFILL;
-        }
-        return p.late() ? LANE_LATE : LANE_LIVE;
+        return switch (MessageClass.of(p)) {
+            case LIVE -> LANE_LIVE;
+            case LATE -> LANE_LATE;
+            case BACKFILL -> LANE_BACKFILL;
+            case STATUS -> LANE_STATUS;
+        };
     }
 
     static boolean held(int lane) {

@@ -18,6 +18,7 @@ import com.reliableedge.protocol.ProtocolException;
 import com.reliableedge.protocol.auth.ConnectionString;
 import com.reliableedge.protocol.auth.SasToken;
 import com.reliableedge.protocol.binding.HttpHeaderCodec;
+import com.reliableedge.protocol.binding.HttpPaths;
 import com.reliableedge.protocol.message.Envelope;
 import com.reliableedge.protocol.method.MethodJson;
 
@@ -46,7 +47,7 @@ public class HttpTransport implements Transport {
     public HttpTransport(URI baseUrl, String deviceId, ConnectionString connection, Duration timeout,
             Duration tokenTtl, Clock clock) {
         String base = baseUrl.toString().replaceAll("/+$", "");
-        this.messagesUri = URI.create(base + "/api/v1/devices/" + deviceId + "/messages");
+        this.messagesUri = URI.create(base + HttpPaths.messages(deviceId));
         this.connection = connection;
         this.timeout = timeout;
         this.tokenTtl = tokenTtl;

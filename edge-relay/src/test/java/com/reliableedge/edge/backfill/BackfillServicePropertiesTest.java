@@ -23,7 +23,6 @@ import com.reliableedge.edge.health.RelayMetrics;
 import com.reliableedge.edge.source.FakeClock;
 import com.reliableedge.edge.source.SimulatorSource;
 import com.reliableedge.edge.source.StreamInfo;
-import com.reliableedge.protocol.coverage.Interval;
 import com.reliableedge.protocol.coverage.IntervalSet;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.Window;
@@ -145,7 +144,7 @@ class BackfillServicePropertiesTest {
             }
             assertThat(served).isEqualTo(expectedServed);
             List<Long> expected = new ArrayList<>();
-            for (Interval i : expectedServed.intervals()) {
+            for (Window i : expectedServed.intervals()) {
                 SimulatorData.forEachIndex(IndexKind.SEQUENCE, 1, new Window(i.start(), i.end()), expected::add);
             }
             assertThat(indexes).containsExactlyElementsOf(expected);

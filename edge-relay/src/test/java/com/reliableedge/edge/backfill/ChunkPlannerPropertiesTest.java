@@ -9,6 +9,7 @@ import java.util.Random;
 
 import com.reliableedge.edge.source.HistoryRead;
 import com.reliableedge.edge.source.SourceEvent;
+import com.reliableedge.protocol.index.IndexArithmetic;
 import com.reliableedge.protocol.index.Window;
 
 import net.jqwik.api.ForAll;
@@ -82,7 +83,7 @@ class ChunkPlannerPropertiesTest {
     }
 
     private static long saturated(long a, long b) {
-        return ChunkPlanner.saturatedAdd(a, b);
+        return IndexArithmetic.saturatedAdd(a, b);
     }
 
     /** Runs a whole job; returns the pieces in order, checking each step as it goes. */
@@ -111,7 +112,7 @@ class ChunkPlannerPropertiesTest {
             } else {
                 assertThat(heldEnd).isEmpty();
                 assertThat(s.end()).isLessThanOrEqualTo(limit);
-                assertThat(ChunkPlanner.width(s.start(), s.end())).isLessThanOrEqualTo(w.chunkSpan());
+                assertThat(IndexArithmetic.width(s.start(), s.end())).isLessThanOrEqualTo(w.chunkSpan());
                 if (nextHeld.isPresent()) {
                     assertThat(s.end()).isLessThanOrEqualTo(nextHeld.getAsLong());
                 }
@@ -120,7 +121,7 @@ class ChunkPlannerPropertiesTest {
                     // The read stopped at its event limit, or (rarely) a source broke its contract and read nothing.
                     readTo = rnd.nextInt(10) == 0
                             ? p
-                            : p + 1 + (long) (rnd.nextDouble() * (ChunkPlanner.width(p, s
+                            : p + 1 + (long) (rnd.nextDouble() * (IndexArithmetic.width(p, s
                                     .end()) - 1));
                 }
                 ChunkPlanner.AfterRead a = ChunkPlanner.afterRead(s, w.availableFrom(), readTo, limit, nextHeld);
@@ -173,7 +174,7 @@ class ChunkPlannerPropertiesTest {
         // Full chunks only lie where the source can be read: at or above its horizon, below the live cursor.
         long lo = Math.max(w.start(), w.availableFrom());
         long hi = Math.min(w.end(), w.liveCursor());
-        long readable = lo < hi ? ChunkPlanner.width(lo, hi) : 0;
+        long readable = lo < hi ? IndexArithmetic.width(lo, hi) : 0;
         long chunks = readable / w.chunkSpan() + 1;
         // Each held batch adds at most a step of its own and splits a chunk; the horizon and the live cursor one
         // step each.
@@ -204,8 +205,8 @@ class ChunkPlannerPropertiesTest {
                 OptionalLong.empty(), span);
         assertThat(step).isInstanceOf(ChunkPlanner.FromSource.class);
         assertThat(step.window()).isEqualTo(new Window(p, Long.MAX_VALUE));
-        assertThat(ChunkPlanner.width(Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
-        assertThat(ChunkPlanner.saturatedAdd(Long.MIN_VALUE + rnd.nextInt(1000), Long.MAX_VALUE)).isLessThan(
+        assertThat(IndexArithmetic.width(Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(IndexArithmetic.saturatedAdd(Long.MIN_VALUE + rnd.nextInt(1000), Long.MAX_VALUE)).isLessThan(
                 Long.MAX_VALUE);
     }
 
