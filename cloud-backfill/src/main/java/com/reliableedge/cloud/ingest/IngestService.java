@@ -13,6 +13,7 @@ import com.reliableedge.cloud.coverage.GapChanges;
 import com.reliableedge.cloud.coverage.GapRules;
 import com.reliableedge.cloud.health.BackfillMetrics;
 import com.reliableedge.cloud.request.RequestService;
+import com.reliableedge.cloud.store.JdbcBatchStore;
 import com.reliableedge.cloud.store.RecordedBatchEntity;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;

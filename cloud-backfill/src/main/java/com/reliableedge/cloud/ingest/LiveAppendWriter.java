@@ -29,6 +29,7 @@ import org.jboss.logging.Logger;
 
 import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.health.BackfillMetrics;
+import com.reliableedge.cloud.store.JdbcBatchStore;
 import com.reliableedge.cloud.store.RecordedBatchEntity;
 import com.reliableedge.cloud.store.StreamEntity;
 import com.reliableedge.cloud.store.StreamStore;

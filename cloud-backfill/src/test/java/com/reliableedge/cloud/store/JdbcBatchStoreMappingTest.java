@@ -1,4 +1,4 @@
-package com.reliableedge.cloud.ingest;
+package com.reliableedge.cloud.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,9 +19,6 @@ import org.hibernate.metamodel.mapping.SelectableConsumer;
 import org.hibernate.persister.entity.EntityPersister;
 import org.junit.jupiter.api.Test;
 
-import com.reliableedge.cloud.store.EventEntity;
-import com.reliableedge.cloud.store.GapEntity;
-import com.reliableedge.cloud.store.RecordedBatchEntity;
 import com.reliableedge.cloud.testing.Database;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;

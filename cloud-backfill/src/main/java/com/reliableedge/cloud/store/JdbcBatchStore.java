@@ -1,4 +1,4 @@
-package com.reliableedge.cloud.ingest;
+package com.reliableedge.cloud.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,8 +18,6 @@ import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 
-import com.reliableedge.cloud.store.EventEntity;
-import com.reliableedge.cloud.store.RecordedBatchEntity;
 import com.reliableedge.protocol.message.BatchBody;
 import com.reliableedge.protocol.message.MessageClass;
 
@@ -57,7 +55,8 @@ public class JdbcBatchStore {
      * A batch to record, with the events it keeps (those in the parts of its window it is the first to cover; all of
      * them for a late batch).
      */
-    record NewBatch(long streamId, String messageId, MessageClass kind, long startIndex, long endIndex, int eventCount,
+    public record NewBatch(long streamId, String messageId, MessageClass kind, long startIndex, long endIndex,
+            int eventCount,
             String requestId, Long seq, Instant recordedAt, List<BatchBody.Event> events, boolean late) {
     }
 

@@ -1,4 +1,4 @@
-package com.reliableedge.cloud.ingest;
+package com.reliableedge.cloud.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
