@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import com.reliableedge.edge.aggregate.IngestLoop;
+import com.reliableedge.edge.backfill.BackfillMethodHandler;
 import com.reliableedge.edge.backfill.BackfillWorker;
 import com.reliableedge.edge.buffer.SqliteBuffer;
 import com.reliableedge.edge.config.DeviceIdentity;
@@ -35,21 +36,23 @@ public class EdgeRelay {
 
     synchronized void start(@Observes StartupEvent event, RelayConfig config, DeviceIdentity device,
             SourceAdapter source, RelayMetrics metrics, SqliteBuffer store, Transport transport, Sender sender,
-            BackfillWorker backfillWorker, IngestLoop ingest, Housekeeping housekeeping) {
+            BackfillWorker backfillWorker, BackfillMethodHandler methods, IngestLoop ingest,
+            Housekeeping housekeeping) {
         metrics.diskReserve(store::reserveUses, store::reservePresent);
         sender.start();
         running.push(sender);
         backfillWorker.start();
         running.push(backfillWorker);
+        // Calls are answered "busy" until here: a 202 needs the worker that serves it.
+        transport.serveMethods(methods);
         ingest.start();
         running.push(ingest);
         housekeeping.start();
         // Stopped after the loops, as it always was: it only expires and counts.
         running.addLast(housekeeping);
-        Log.infof("Edge relay %s started: streams %s, store %s, upstream %s", device.deviceId(), source.streams()
+        Log.infof("Edge relay %s started: streams %s, store %s, upstream kind %s", device.deviceId(), source.streams()
                 .stream().map(s -> s.streamId() + "(" + s.kind().wireName() + ")").toList(), store.file(),
-                config
-                        .upstream().http().url());
+                config.upstream().kind());
     }
 
     synchronized void stop(@Observes ShutdownEvent event) {

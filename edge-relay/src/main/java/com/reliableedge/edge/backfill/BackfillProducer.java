@@ -44,6 +44,13 @@ public class BackfillProducer {
         return new BackfillWorker(service, () -> sealed.fire(Sealed.BACKFILL));
     }
 
+    /** The one handler every transport delivers its method calls to. */
+    @Produces
+    @Singleton
+    BackfillMethodHandler methodHandler(BackfillService service, BackfillWorker worker) {
+        return new BackfillMethodHandler(service, worker);
+    }
+
     /** A live seal moves a stream's live cursor, which a job may be waiting for. */
     void onSealed(@Observes Sealed sealed, BackfillWorker worker) {
         if (sealed == Sealed.LIVE) {

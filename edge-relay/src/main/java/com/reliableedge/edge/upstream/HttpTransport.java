@@ -20,13 +20,18 @@ import com.reliableedge.protocol.auth.SasToken;
 import com.reliableedge.protocol.binding.HttpHeaderCodec;
 import com.reliableedge.protocol.binding.HttpPaths;
 import com.reliableedge.protocol.message.Envelope;
+import com.reliableedge.protocol.method.BackfillResponse;
 import com.reliableedge.protocol.method.MethodJson;
+
+import io.quarkus.logging.Log;
 
 /**
  * The HTTP binding: {@code POST {url}/api/v1/devices/{deviceId}/messages} with the message body, the
  * {@link HttpHeaderCodec} headers and a SAS {@code Authorization} signed with the device key over
  * {@code <HostName>/devices/<deviceId>}. 200 and 204 acknowledge; 400 and 413 reject for good; anything else is
- * retried.
+ * retried. Method calls come the other way as {@code POST /api/v1/methods/backfill} to the relay's own HTTP server
+ * ({@link HttpMethodResource}), which hands them to {@link #receive}: signed with the same key over the same resource,
+ * or 401 and nothing changes.
  */
 public class HttpTransport implements Transport {
 
@@ -38,6 +43,7 @@ public class HttpTransport implements Transport {
     private final HttpClient client;
     private volatile String token;
     private volatile Instant tokenRenewAt = Instant.MIN;
+    private volatile MethodHandler methods;
 
     public HttpTransport(URI baseUrl, ConnectionString connection, Duration timeout, Duration tokenTtl, Clock clock) {
         this(baseUrl, connection.deviceId(), connection, timeout, tokenTtl, clock);
@@ -96,6 +102,64 @@ public class HttpTransport implements Transport {
             Thread.currentThread().interrupt();
             return new Result(Outcome.RETRY, "interrupted");
         }
+    }
+
+    @Override
+    public void serveMethods(MethodHandler handler) {
+        this.methods = handler;
+    }
+
+    /**
+     * One method call that arrived over HTTP: checks the caller's SAS token against this device's key and the payload's
+     * charset, then hands it to the handler.
+     *
+     * @param authorization the request's {@code Authorization} header, or null
+     * @param contentType the request's {@code Content-Type} header, or null
+     */
+    public MethodReply receive(String methodName, String authorization, String contentType, byte[] payload) {
+        SasToken.Verdict verdict;
+        try {
+            verdict = connection == null
+                    ? SasToken.Verdict.BAD_SIGNATURE
+                    : SasToken.verify(authorization, connection.deviceResource(), connection.sharedAccessKey(), clock
+                            .instant());
+        } catch (ProtocolException e) {
+            verdict = SasToken.Verdict.BAD_SIGNATURE;
+        }
+        if (verdict != SasToken.Verdict.VALID) {
+            Log.warnf("Refused a method call: %s", verdict);
+            return new MethodReply(401, new BackfillResponse(null, BackfillResponse.Result.REJECTED,
+                    "not signed for this device: " + verdict).toJson());
+        }
+        String charset = charset(contentType);
+        if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+            // Only the charset's name is shown, and only when it is short and plain.
+            String shown = charset.length() <= 40 && charset.matches("[A-Za-z0-9._:-]+") ? "'" + charset + "' " : "";
+            return new MethodReply(415, new BackfillResponse(null, BackfillResponse.Result.REJECTED,
+                    "Content-Type charset " + shown + "is not supported: the payload is UTF-8").toJson());
+        }
+        MethodHandler handler = methods;
+        return handler == null ? MethodReply.notServing() : handler.handle(methodName, payload);
+    }
+
+    /** The {@code charset} parameter of a Content-Type header (unquoted), or {@code null} when there is none. */
+    static String charset(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        String[] parts = contentType.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            String part = parts[i].trim();
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+                String value = part.substring(eq + 1).trim();
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                return value;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -9,6 +9,10 @@ import com.reliableedge.protocol.message.Envelope;
  * {@link Outcome#REJECTED} when it refused this message for good (malformed, too large), so resending is pointless;
  * {@link Outcome#RETRY} for everything else (no answer, transport errors, server errors, authentication), after which
  * the same message may be sent again with the same id. Implementations are safe for concurrent {@code send}s.
+ * <p>
+ * A transport also carries direct method calls the other way: once {@link #serveMethods} is called it delivers every
+ * call it receives to that one handler and carries the handler's reply back. Each binding has its contract test
+ * ({@code TransportContractTest}, with a test peer per binding).
  */
 public interface Transport extends AutoCloseable {
 
@@ -31,6 +35,13 @@ public interface Transport extends AutoCloseable {
     }
 
     Result send(Envelope envelope, byte[] body);
+
+    /**
+     * From now on, delivers incoming method calls to {@code handler} and carries its replies back; before this call a
+     * transport answers calls {@link MethodReply#notServing()} where it can answer at all. Called once, at startup,
+     * after the backfill worker runs.
+     */
+    void serveMethods(MethodHandler handler);
 
     /** Whether the upstream answers at all right now (readiness); cheap and bounded in time. */
     boolean reachable();

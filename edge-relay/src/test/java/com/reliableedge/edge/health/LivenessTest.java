@@ -32,6 +32,7 @@ import com.reliableedge.edge.source.LiveUpdate;
 import com.reliableedge.edge.source.SimulatorSource;
 import com.reliableedge.edge.source.StreamInfo;
 import com.reliableedge.edge.upstream.Backoff;
+import com.reliableedge.edge.upstream.MethodHandler;
 import com.reliableedge.edge.upstream.RateBudget;
 import com.reliableedge.edge.upstream.Sender;
 import com.reliableedge.edge.upstream.Transport;
@@ -99,6 +100,11 @@ class LivenessTest {
         @Override
         public boolean reachable() {
             return true;
+        }
+
+        @Override
+        public void serveMethods(MethodHandler handler) {
+            // These tests only send.
         }
     }
 

@@ -39,15 +39,24 @@ public final class RecordingHttpSink implements AutoCloseable {
     private volatile IntSupplier status = () -> 204;
 
     public RecordingHttpSink(ConnectionString device) throws IOException {
+        this(device, 0);
+    }
+
+    /** @param port the port to listen on, {@code 0} for any free one (a given one brings a stopped sink back) */
+    public RecordingHttpSink(ConnectionString device, int port) throws IOException {
         this.device = device;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/api/v1/devices/", this::handle);
         server.start();
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     /** The status every following message is answered with (204 by default). */

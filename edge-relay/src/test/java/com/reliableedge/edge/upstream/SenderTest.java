@@ -76,6 +76,11 @@ class SenderTest {
         public boolean reachable() {
             return true;
         }
+
+        @Override
+        public void serveMethods(MethodHandler handler) {
+            // These tests only send.
+        }
     }
 
     private final FakeTransport transport = new FakeTransport();

@@ -1,4 +1,4 @@
-package com.reliableedge.edge.backfill;
+package com.reliableedge.edge.upstream;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +28,7 @@ import io.restassured.response.ValidatableResponse;
 
 /** The method endpoint answers bad input with the documented status and records nothing for it. */
 @QuarkusTest
-class BackfillMethodResourceTest {
+class HttpMethodResourceTest {
 
     @Inject
     DeviceIdentity device;
