@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -45,7 +44,8 @@ public class IngestLoop implements AutoCloseable {
     private final Runnable onSealed;
     private final List<StreamAggregator> aggregators = new ArrayList<>();
     private ScheduledThreadPoolExecutor executor;
-    private volatile ScheduledFuture<?> ticking;
+    /** Set when an Error escaped a pass: no next pass is scheduled, so the loop has ended. */
+    private volatile boolean died;
     /** When the next pass is due (monotonic), for liveness. */
     private volatile long dueNanos;
     private volatile boolean refusing;
@@ -74,8 +74,8 @@ public class IngestLoop implements AutoCloseable {
 
     /** Whether the loop still runs: an error that escaped a pass schedules no next pass, so it ends the loop. */
     public boolean alive() {
-        ScheduledFuture<?> t = ticking;
-        return t == null || !t.isDone() || executor.isShutdown();
+        // A flag, not the scheduled future: start() and the first pass race to record the future.
+        return !died;
     }
 
     /** Starts polling; each stream's cursor is restored from the buffer on the first tick that can read it. */
@@ -92,7 +92,7 @@ public class IngestLoop implements AutoCloseable {
 
     private void schedule(long delayNanos) {
         try {
-            ticking = executor.schedule(this::pass, delayNanos, TimeUnit.NANOSECONDS);
+            executor.schedule(this::pass, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closed) {
             // Closed: no next pass.
         }
@@ -131,6 +131,10 @@ public class IngestLoop implements AutoCloseable {
             delay = tick();
         } catch (RuntimeException e) {
             Log.errorf(e, "Ingest step failed; continuing");
+        } catch (Error e) {
+            // Not caught (nor should it be): the loop ends, and liveness says so.
+            died = true;
+            throw e;
         }
         schedule(delay);
     }
