@@ -19,12 +19,20 @@ import com.reliableedge.fixtures.AppProcess;
  */
 class UnbuiltKindIT {
 
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
     @TempDir
     Path dataDir;
 
     private void failsNaming(String key, String value, String expected) throws Exception {
-        AppProcess relay = CrashRecoveryIT.startRelay(Map.of("relay.data-dir", dataDir.toString(), key, value),
-                Path.of("target", "unbuilt-kind-it", key + ".log"));
+        failsNaming(Map.of(key, value), expected);
+    }
+
+    private void failsNaming(Map<String, String> config, String expected) throws Exception {
+        Map<String, String> settings = new java.util.HashMap<>(config);
+        settings.put("relay.data-dir", dataDir.toString());
+        AppProcess relay = CrashRecoveryIT.startRelay(settings, Path.of("target", "unbuilt-kind-it", "run-" + RUNS
+                .incrementAndGet() + ".log"));
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> !relay.isAlive());
             assertThat(Files.readString(relay.log())).contains(expected).doesNotContain("Edge relay edge-1 started");
@@ -35,7 +43,24 @@ class UnbuiltKindIT {
 
     @Test
     void anUnbuiltUpstreamKindFailsTheStartup() throws Exception {
-        failsNaming("relay.upstream.kind", "mqtt", "relay.upstream.kind 'mqtt' is not available; use 'http'");
+        failsNaming(Map.of("relay.upstream.kind", "kafka"), "relay.upstream.kind 'kafka' is not available; use 'http'");
+    }
+
+    @Test
+    void anMqttUpstreamWithoutAUrlFailsTheStartup() throws Exception {
+        failsNaming(Map.of("relay.upstream.kind", "mqtt"), "relay.upstream.mqtt.url is required for relay.upstream.kind"
+                + " 'mqtt'");
+    }
+
+    @Test
+    void anMqttUpstreamWithAnUnusableSettingFailsTheStartup() throws Exception {
+        failsNaming(Map.of("relay.upstream.kind", "mqtt", "relay.upstream.mqtt.url", "http://127.0.0.1:1883"),
+                "relay.upstream.mqtt.url 'http://127.0.0.1:1883' must be tcp://host:port or ssl://host:port");
+        Path missing = dataDir.resolve("no-such-ca.pem");
+        failsNaming(Map.of("relay.upstream.kind", "mqtt", "relay.upstream.mqtt.url", "ssl://127.0.0.1:8883",
+                "relay.upstream.mqtt.trust-store", missing.toString()),
+                "relay.upstream.mqtt.trust-store '" + missing
+                        + "' cannot be read");
     }
 
     @Test

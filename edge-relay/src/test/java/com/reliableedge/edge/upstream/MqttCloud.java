@@ -36,14 +36,14 @@ import com.reliableedge.protocol.binding.MqttTopicCodec;
  * {@link #received()} first lets every message the broker accepted before it arrive: it publishes a marker to itself
  * and waits for it, since the broker delivers one session's messages in the order it accepted them.
  */
-final class MqttCloud implements AutoCloseable {
+public final class MqttCloud implements AutoCloseable {
 
     private static final String EVENTS = "devices/+/messages/events/#";
     private static final String SYNC = "cloud-test/sync/";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     /** One publish as it came off the wire. */
-    record Wire(String topic, int qos, boolean retained, byte[] payload) {
+    public record Wire(String topic, int qos, boolean retained, byte[] payload) {
     }
 
     private final MqttAsyncClient client;
@@ -59,7 +59,7 @@ final class MqttCloud implements AutoCloseable {
      * @param tls {@code null} for a plain broker
      * @param username {@code null} for an anonymous connection
      */
-    MqttCloud(String url, SSLContext tls, String username, String password) throws MqttException {
+    public MqttCloud(String url, SSLContext tls, String username, String password) throws MqttException {
         client = new MqttAsyncClient(url, "cloud-" + UUID.randomUUID(), new MemoryPersistence());
         options = new MqttConnectOptions();
         options.setCleanSession(false);
@@ -148,7 +148,7 @@ final class MqttCloud implements AutoCloseable {
     }
 
     /** Every message received so far, once every message the broker accepted before this call has arrived. */
-    List<Received> received() {
+    public List<Received> received() {
         catchUp();
         synchronized (this) {
             return List.copyOf(received);
@@ -156,7 +156,7 @@ final class MqttCloud implements AutoCloseable {
     }
 
     /** Every message's publish as received, after {@link #received()}'s wait. */
-    List<Wire> wire() {
+    public List<Wire> wire() {
         catchUp();
         synchronized (this) {
             return List.copyOf(wire);
@@ -175,7 +175,7 @@ final class MqttCloud implements AutoCloseable {
     }
 
     /** Publishes a method call to {@code deviceId} and waits for its answer. */
-    Optional<MethodReply> call(String deviceId, String method, byte[] payload, Duration timeout) {
+    public Optional<MethodReply> call(String deviceId, String method, byte[] payload, Duration timeout) {
         String rid = UUID.randomUUID().toString();
         try {
             return Optional.of(request(deviceId, method, rid, payload).get(timeout.toMillis(),
@@ -193,7 +193,7 @@ final class MqttCloud implements AutoCloseable {
     }
 
     /** Publishes a method call to {@code deviceId} (the broker has it when this returns); its answer to come. */
-    CompletableFuture<MethodReply> request(String deviceId, String method, String rid, byte[] payload) {
+    public CompletableFuture<MethodReply> request(String deviceId, String method, String rid, byte[] payload) {
         awaitSubscribed();
         CompletableFuture<MethodReply> answer = new CompletableFuture<>();
         calls.put(rid, answer);
@@ -202,7 +202,7 @@ final class MqttCloud implements AutoCloseable {
     }
 
     /** Publishes anything, QoS 1, and waits for its PUBACK. */
-    void publish(String topic, byte[] payload) {
+    public void publish(String topic, byte[] payload) {
         MqttMessage m = new MqttMessage(payload);
         m.setQos(1);
         try {
