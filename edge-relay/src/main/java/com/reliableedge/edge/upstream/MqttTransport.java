@@ -55,6 +55,7 @@ public class MqttTransport implements Transport {
 
     private final MqttSettings settings;
     private final String deviceId;
+    private final String requestFilter;
     private final int maxMessageBytes;
     private final MqttAsyncClient client;
     private final MqttConnectOptions options;
@@ -69,7 +70,8 @@ public class MqttTransport implements Transport {
     /** Connector thread only. */
     private int failedAttempts;
     private ScheduledFuture<?> pendingConnect;
-    private String lastFailure;
+    /** Written by the connector thread; shown in the detail of a send that found no connection. */
+    private volatile String lastFailure;
 
     /** Connects in the background at once; {@link #send} waits for the connection within its timeout. */
     public MqttTransport(MqttSettings settings, String deviceId) {
@@ -79,6 +81,8 @@ public class MqttTransport implements Transport {
     public MqttTransport(MqttSettings settings, String deviceId, int maxMessageBytes) {
         this.settings = settings;
         this.deviceId = deviceId;
+        // Also checks the device id, which every topic carries.
+        this.requestFilter = MqttMethodTopics.requestFilter(deviceId);
         this.maxMessageBytes = maxMessageBytes;
         try {
             this.client = new MqttAsyncClient(settings.url(), settings.clientId(), new MemoryPersistence());
@@ -127,10 +131,8 @@ public class MqttTransport implements Transport {
         }
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         if (!awaitReady(deadline)) {
-            return new Result(Outcome.RETRY, "not connected to " + settings.url() + (lastFailure != null
-                    ? ": "
-                            + lastFailure
-                    : ""));
+            String why = lastFailure;
+            return new Result(Outcome.RETRY, "not connected to " + settings.url() + (why != null ? ": " + why : ""));
         }
         MqttMessage message = new MqttMessage(body);
         message.setQos(1);
@@ -191,17 +193,20 @@ public class MqttTransport implements Transport {
 
     private void connect() {
         pendingConnect = null;
-        if (closed || client.isConnected()) {
+        if (closed || ready && client.isConnected()) {
             return;
         }
-        try {
-            client.connect(options).waitForCompletion(2 * settings.timeout().toMillis() + 1_000);
-        } catch (MqttException e) {
-            connectFailed(describe(e));
-            return;
+        // Connected but not ready: a connect this thread had given up waiting for came through after all.
+        if (!client.isConnected()) {
+            try {
+                client.connect(options).waitForCompletion(2 * settings.timeout().toMillis() + 1_000);
+            } catch (MqttException e) {
+                connectFailed(describe(e));
+                return;
+            }
         }
         try {
-            IMqttToken subscribed = client.subscribe(MqttMethodTopics.requestFilter(deviceId), 1);
+            IMqttToken subscribed = client.subscribe(requestFilter, 1);
             subscribed.waitForCompletion(settings.timeout().toMillis());
             int[] granted = subscribed.getGrantedQos();
             if (granted != null && granted.length > 0 && granted[0] == 0x80) {
@@ -231,7 +236,7 @@ public class MqttTransport implements Transport {
     private void refusedSubscription() {
         // Messages still go upstream; only calls cannot reach this relay. The broker's ACL is the likely cause.
         Log.errorf("The MQTT broker %s refused the subscription to %s: method calls will not arrive (check its ACL)",
-                settings.url(), MqttMethodTopics.requestFilter(deviceId));
+                settings.url(), requestFilter);
     }
 
     private void connectFailed(String why) {
@@ -347,7 +352,12 @@ public class MqttTransport implements Transport {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            callArrived(topic, message);
+            try {
+                callArrived(topic, message);
+            } catch (RuntimeException e) {
+                // Paho drops the connection when this throws; one bad call must not do that.
+                Log.errorf(e, "Could not take a method call on topic '%s'", abbreviate(topic));
+            }
         }
 
         @Override
