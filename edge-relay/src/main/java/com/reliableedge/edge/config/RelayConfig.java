@@ -104,6 +104,22 @@ public interface RelayConfig {
         String kind();
 
         Http http();
+
+        IotHub iothub();
+    }
+
+    /** {@code relay.upstream.kind=iothub}: the Azure IoT device SDK, with {@code relay.connection-string}. */
+    interface IotHub {
+        /** {@code MQTT}, {@code MQTT_WS}, {@code AMQPS} or {@code AMQPS_WS}. */
+        @WithDefault("MQTT")
+        String protocol();
+
+        /** A PEM file of CA certificates to trust instead of the JVM's (a local stand-in of the hub). */
+        Optional<Path> trustStore();
+
+        /** A send not confirmed by the SDK's callback within this is retried. */
+        @WithDefault("30s")
+        Duration timeout();
     }
 
     interface Http {
