@@ -163,11 +163,24 @@ public class IotHubTransport implements Transport {
         client.subscribeToMethodsAsync(this::onMethod, null, (e, context) -> {
             if (e == null) {
                 methodsSubscribed = true;
-            } else {
-                Log.warnf("IoT Hub refused the method subscription (%s); the SDK's next connection retries it",
-                        describe(e));
+            } else if (!closed) {
+                Log.warnf("IoT Hub refused the method subscription (%s); trying again in 5 s", describe(e));
+                try {
+                    opener.schedule(() -> {
+                        if (!closed && status == IotHubConnectionStatus.CONNECTED && !methodsSubscribed) {
+                            subscribeToMethods();
+                        }
+                    }, 5, TimeUnit.SECONDS);
+                } catch (RuntimeException closedMeanwhile) {
+                    // Closing: nothing to subscribe for.
+                }
             }
         }, null);
+    }
+
+    /** How long the SDK keeps reconnecting by itself before it gives up (its default is 4 minutes); for tests. */
+    void sdkRetryFor(Duration d) {
+        client.setOperationTimeout(d.toMillis());
     }
 
     private void onStatus(ConnectionStatusChangeContext change) {

@@ -2,12 +2,15 @@ package com.reliableedge.edge.upstream;
 
 import java.time.Clock;
 
+import javax.net.ssl.SSLContext;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.reliableedge.edge.buffer.BatchBuffer;
 import com.reliableedge.edge.buffer.Sealed;
 import com.reliableedge.edge.config.DeviceIdentity;
@@ -50,12 +53,22 @@ public class UpstreamProducer {
         if (device.connection() == null) {
             throw new IllegalStateException("relay.connection-string is required for relay.upstream.kind 'iothub'");
         }
+        IotHubClientProtocol protocol;
+        SSLContext trust;
         try {
-            return new IotHubTransport(device.connection(), IotHubTransport.protocol(hub.protocol()), hub.trustStore()
-                    .map(IotHubTransport::trusting).orElse(null), hub.timeout(), Envelope.MAX_MESSAGE_BYTES,
+            protocol = IotHubTransport.protocol(hub.protocol());
+            trust = hub.trustStore().map(IotHubTransport::trusting).orElse(null);
+        } catch (IllegalArgumentException e) {
+            // Already names the key and the value.
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        try {
+            return new IotHubTransport(device.connection(), protocol, trust, hub.timeout(), Envelope.MAX_MESSAGE_BYTES,
                     new IotHubMetrics(registry));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            // The SDK's own checks (a HostName without the hub's name before a dot, …); they never show the key.
+            throw new IllegalStateException("relay.connection-string is not usable for IoT Hub (HostName '" + device
+                    .connection().hostName() + "'): " + e.getMessage(), e);
         }
     }
 

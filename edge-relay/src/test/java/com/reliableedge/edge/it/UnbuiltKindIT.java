@@ -57,6 +57,13 @@ class UnbuiltKindIT {
                 "relay.connection-string is required for relay.upstream.kind 'iothub'");
     }
 
+    @Test
+    void aHostNameTheDeviceSdkRefusesFailsTheStartupNamingTheKey() throws Exception {
+        failsNaming(Map.of("relay.upstream.kind", "iothub", "relay.connection-string", "HostName=localhost;DeviceId="
+                + "edge-1;SharedAccessKey=" + KEY), "iothub-bad-host",
+                "relay.connection-string is not usable for IoT Hub (HostName 'localhost')");
+    }
+
     private static final String KEY = java.util.Base64.getEncoder().encodeToString(
             "a device key of 32 bytes, really".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 

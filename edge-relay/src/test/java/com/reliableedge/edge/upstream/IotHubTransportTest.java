@@ -383,6 +383,24 @@ class IotHubTransportTest extends TransportContractTest {
                 .mapToDouble(c -> c.count()).sum()).isGreaterThanOrEqualTo(2.0);
     }
 
+    @Test
+    void whenTheSdkGivesUpTheTransportOpensItAgain() {
+        try (Transport t = peer.transport()) {
+            unwrap(t).sdkRetryFor(Duration.ofSeconds(2));
+            hub().broker.stop();
+            // Past the SDK's retry time it reports DISCONNECTED (retry expired) and stops trying by itself.
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> unwrap(t)
+                    .status() == IotHubConnectionStatus.DISCONNECTED);
+            assertThat(t.reachable()).isFalse();
+            hub().broker.start();
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(t::reachable);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> unwrap(t).methodsSubscribed());
+            assertThat(t.send(envelope(4), BODY).outcome()).isEqualTo(Transport.Outcome.ACKED);
+        }
+        assertThat(hub().registry.find("relay.iothub.status.changes").tag("status", "disconnected").counters())
+                .isNotEmpty();
+    }
+
     private double gauge(String state) {
         return hub().registry.get("relay.iothub.connection.state").tag("state", state).gauge().value();
     }

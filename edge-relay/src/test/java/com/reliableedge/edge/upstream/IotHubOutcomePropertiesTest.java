@@ -8,7 +8,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
 /** How a failure the device SDK reports becomes an outcome: only a refusal for good drops the message. */
-class IotHubOutcomeProperties {
+class IotHubOutcomePropertiesTest {
 
     @Property
     void onlyTooLargeAndMalformedAreRejectedAndEveryRejectionIsLabelled(@ForAll IotHubStatusCode code) {
