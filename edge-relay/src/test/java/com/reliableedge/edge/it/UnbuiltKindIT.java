@@ -43,7 +43,8 @@ class UnbuiltKindIT {
 
     @Test
     void anUnbuiltUpstreamKindFailsTheStartup() throws Exception {
-        failsNaming(Map.of("relay.upstream.kind", "kafka"), "relay.upstream.kind 'kafka' is not available; use 'http', 'mqtt' or 'iothub'");
+        failsNaming(Map.of("relay.upstream.kind", "kafka"),
+                "relay.upstream.kind 'kafka' is not available; use 'http', 'mqtt' or 'iothub'");
     }
 
     @Test
@@ -66,18 +67,21 @@ class UnbuiltKindIT {
     @Test
     void anUnknownIotHubProtocolFailsTheStartup() throws Exception {
         failsNaming(Map.of("relay.upstream.kind", "iothub", "relay.upstream.iothub.protocol", "HTTPS",
-                "relay.connection-string", "HostName=127.0.0.1;DeviceId=edge-1;SharedAccessKey=" + KEY), "relay.upstream.iothub.protocol 'HTTPS' is not supported; use MQTT, MQTT_WS, AMQPS or AMQPS_WS");
+                "relay.connection-string", "HostName=127.0.0.1;DeviceId=edge-1;SharedAccessKey=" + KEY),
+                "relay.upstream.iothub.protocol 'HTTPS' is not supported; use MQTT, MQTT_WS, AMQPS or AMQPS_WS");
     }
 
     @Test
     void iotHubWithoutAConnectionStringFailsTheStartup() throws Exception {
-        failsNaming(Map.of("relay.upstream.kind", "iothub", "relay.connection-string", ""), "relay.connection-string is required for relay.upstream.kind 'iothub'");
+        failsNaming(Map.of("relay.upstream.kind", "iothub", "relay.connection-string", ""),
+                "relay.connection-string is required for relay.upstream.kind 'iothub'");
     }
 
     @Test
     void aHostNameTheDeviceSdkRefusesFailsTheStartupNamingTheKey() throws Exception {
         failsNaming(Map.of("relay.upstream.kind", "iothub", "relay.connection-string", "HostName=localhost;DeviceId="
-                + "edge-1;SharedAccessKey=" + KEY), "relay.connection-string is not usable for IoT Hub (HostName 'localhost')");
+                + "edge-1;SharedAccessKey=" + KEY),
+                "relay.connection-string is not usable for IoT Hub (HostName 'localhost')");
     }
 
     private static final String KEY = java.util.Base64.getEncoder().encodeToString(
