@@ -2,6 +2,7 @@ package com.reliableedge.cloud.invoker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -163,6 +164,17 @@ class IotHubMethodInvokerTest extends MethodInvokerContractTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void afterTheBrokerRestartsCallsGoThroughAgain() throws Exception {
+        broker.restart();
+        device.close();
+        device = MqttDevice.hub(broker.url(), pki.clientSslContext(), "dev-1", () -> edge.url());
+        // The stand-in reconnects on its own and takes its answer subscription again.
+        await().atMost(Duration.ofSeconds(60)).until(() -> invoker.invoke(target("dev-1"), request("r-again"))
+                .accepted());
+        assertThat(edge.calls()).extracting(c -> c.request().requestId()).contains("r-again");
     }
 
     @Test
