@@ -41,6 +41,10 @@ public class HttpMethodInvoker implements MethodInvoker {
 
     @Override
     public MethodResult invoke(MethodTarget target, BackfillRequest request) {
+        if (target.methodUrl() == null || target.methodUrl().isBlank()) {
+            // A device registered for MQTT or IoT Hub has none: the http invoker cannot reach it.
+            return MethodResult.noAnswer("device has no method URL");
+        }
         URI uri;
         try {
             String base = target.methodUrl().endsWith("/")
