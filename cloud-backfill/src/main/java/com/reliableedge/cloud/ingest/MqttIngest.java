@@ -139,6 +139,7 @@ public class MqttIngest {
         }
         stopping = true;
         control.shutdownNow();
+        awaitQuietly(control);
         Session s = session;
         if (s != null) {
             s.close(true);
@@ -178,6 +179,11 @@ public class MqttIngest {
             client.connect(options.connectOptions());
             client.subscribe(options.topicFilter(), 1);
             s.subscribed = true;
+            if (stopping) {
+                // stop() came while this try was under way.
+                s.close(true);
+                return;
+            }
             connects.increment();
             lastError = null;
             Log.infof("MQTT ingest connected to %s", options.url());
