@@ -42,8 +42,8 @@ public class HttpMethodInvoker implements MethodInvoker {
     @Override
     public MethodResult invoke(MethodTarget target, BackfillRequest request) {
         if (target.methodUrl() == null || target.methodUrl().isBlank()) {
-            // A device registered for MQTT or IoT Hub has none: the http invoker cannot reach it.
-            return MethodResult.noAnswer("device has no method URL");
+            // Registered without one (a device reached over MQTT or IoT Hub): nothing to call over HTTP.
+            return MethodResult.noAnswer("device " + target.deviceId() + " has no method URL");
         }
         URI uri;
         try {
