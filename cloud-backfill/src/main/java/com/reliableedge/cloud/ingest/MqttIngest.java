@@ -145,7 +145,10 @@ public class MqttIngest {
             s.close(true);
         }
         for (ExecutorService lane : lanes) {
-            lane.shutdownNow();
+            // Not shutdownNow: an interrupt in the middle of a commit makes H2 close the database for the whole
+            // process. The running message finishes (unacknowledged, as the session is closed); queued ones see
+            // the closed session and stop.
+            lane.shutdown();
         }
         for (ExecutorService lane : lanes) {
             awaitQuietly(lane);

@@ -16,6 +16,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 
+import com.reliableedge.protocol.binding.PemTrust;
 import com.reliableedge.cloud.config.BackfillConfig;
 
 /**
@@ -65,29 +66,6 @@ record MqttOptions(String url, String clientId, String topicFilter, MqttConnectO
 
     /** An SSL context trusting the CA certificates of a PEM file. */
     static SSLContext trusting(String pemFile) {
-        try (InputStream in = Files.newInputStream(Path.of(pemFile))) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(in);
-            if (certificates.isEmpty()) {
-                throw new IllegalArgumentException(TRUST_STORE_KEY + " '" + pemFile + "' holds no PEM certificate");
-            }
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate c : certificates) {
-                trust.setCertificateEntry("ca-" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
-        } catch (IOException e) {
-            throw new IllegalArgumentException(TRUST_STORE_KEY + " '" + pemFile + "' cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(TRUST_STORE_KEY + " '" + pemFile
-                    + "' is not a PEM file of X.509 certificates");
-        }
+        return PemTrust.sslContext(TRUST_STORE_KEY, Path.of(pemFile));
     }
 }

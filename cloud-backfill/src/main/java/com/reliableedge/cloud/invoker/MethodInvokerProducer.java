@@ -9,6 +9,7 @@ import jakarta.enterprise.inject.Produces;
 
 import org.eclipse.microprofile.config.Config;
 
+import com.reliableedge.protocol.binding.PemTrust;
 import com.reliableedge.cloud.config.BackfillConfig;
 
 import io.quarkus.logging.Log;

@@ -40,6 +40,7 @@ import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodPayload;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
+import com.reliableedge.protocol.binding.PemTrust;
 import com.reliableedge.protocol.auth.ConnectionString;
 import com.reliableedge.protocol.message.Envelope;
 import com.reliableedge.protocol.message.MessageProperties;
@@ -305,27 +306,13 @@ public class IotHubTransport implements Transport {
      *
      * @throws IllegalArgumentException naming the key and the file when it cannot be read as PEM certificates
      */
+        /**
+     * A TLS context trusting only the CA certificates of a PEM file ({@code relay.upstream.iothub.trust-store}).
+     *
+     * @throws IllegalArgumentException naming the key and the file when it cannot be read as PEM certificates
+     */
     public static SSLContext trusting(Path pemFile) {
-        try (InputStream in = Files.newInputStream(pemFile)) {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int n = 0;
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                store.setCertificateEntry("ca-" + n++, c);
-            }
-            if (n == 0) {
-                throw new IllegalArgumentException("relay.upstream.iothub.trust-store '" + pemFile
-                        + "' holds no PEM certificate");
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("relay.upstream.iothub.trust-store '" + pemFile
-                    + "' cannot be read as PEM certificates: " + e.getClass().getSimpleName(), e);
-        }
+        return PemTrust.sslContext("relay.upstream.iothub.trust-store", pemFile);
     }
 
     @Override

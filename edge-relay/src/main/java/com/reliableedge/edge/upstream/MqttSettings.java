@@ -19,6 +19,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
+import com.reliableedge.protocol.binding.PemTrust;
 import com.reliableedge.edge.config.RelayConfig;
 
 import io.quarkus.logging.Log;
@@ -120,38 +121,11 @@ public record MqttSettings(String url, String clientId, String username, String 
 
     /** A TLS socket factory trusting exactly the CA certificates of a PEM file. */
     static SSLSocketFactory trusting(Path pem) {
-        String prefix = TRUST_STORE + " '" + pem + "' ";
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(pem);
-        } catch (IOException e) {
-            throw new IllegalStateException(prefix + "cannot be read (" + e.getClass().getSimpleName() + ")");
-        }
-        Collection<? extends Certificate> certificates;
-        try {
-            certificates = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(
-                    bytes));
-        } catch (CertificateException e) {
-            certificates = java.util.List.of();
-        }
-        if (certificates.isEmpty()) {
-            throw new IllegalStateException(prefix + "holds no PEM certificate");
-        }
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int i = 0;
-            for (Certificate c : certificates) {
-                store.setCertificateEntry("ca-" + i++, c);
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context.getSocketFactory();
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException(prefix + "cannot be used as a trust store (" + e.getClass().getSimpleName()
-                    + ")");
+            return PemTrust.sslContext(TRUST_STORE, pem).getSocketFactory();
+        } catch (IllegalArgumentException e) {
+            // Already names the key and the file.
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
