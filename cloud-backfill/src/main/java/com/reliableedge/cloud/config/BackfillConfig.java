@@ -145,6 +145,29 @@ public interface BackfillConfig {
          */
         @WithDefault("1d")
         Duration maxFuture();
+
+        /** MQTT ingest, beside HTTP: on when {@code backfill.ingest.mqtt.url} is set. */
+        Mqtt mqtt();
+    }
+
+    /** The MQTT ingest's broker and session (PROTOCOL.md section 7). */
+    interface Mqtt {
+        /** {@code tcp://host:port} or {@code ssl://host:port}; unset turns MQTT ingest off. */
+        Optional<String> url();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** A PEM file of CA certificates trusted for {@code ssl://}; unset: the JVM's trust. */
+        Optional<String> trustStore();
+
+        /** The client id, which names the persistent session: unique per instance unless a shared group is set. */
+        @WithDefault("cloud-backfill")
+        String clientId();
+
+        /** Subscribe {@code $share/{group}/devices/+/messages/events/#}, so that instances split the messages. */
+        Optional<String> sharedGroup();
     }
 
     /** Where requests are split (PROTOCOL.md section 6). */

@@ -1,7 +1,5 @@
 package com.reliableedge.cloud.ingest;
 
-import java.time.Clock;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,23 +17,17 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.reliableedge.cloud.Refusal;
-import com.reliableedge.cloud.config.BackfillConfig;
 import com.reliableedge.cloud.security.DeviceAuthenticator;
 import com.reliableedge.protocol.ProtocolException;
 import com.reliableedge.protocol.binding.HttpHeaderCodec;
 import com.reliableedge.protocol.binding.HttpPaths;
 import com.reliableedge.protocol.index.Identifiers;
-import com.reliableedge.protocol.message.BatchBody;
 import com.reliableedge.protocol.message.Envelope;
-import com.reliableedge.protocol.message.MessageProperties;
-import com.reliableedge.protocol.message.MessageType;
-import com.reliableedge.protocol.message.PropertyNames;
-import com.reliableedge.protocol.method.BackfillStatus;
 
 /**
- * The HTTP binding's ingest (PROTOCOL.md section 7): authenticate the device in the path, check the size, decode
- * and validate the properties and body, then record it; answers 200 only after the commit, a 4xx JSON error
- * (nothing stored) otherwise.
+ * The HTTP binding's ingest (PROTOCOL.md section 7): authenticate the device in the path, decode the properties from
+ * the headers, and hand the message to the one ingest path ({@link MessageIntake}); answers 200 only after the
+ * commit, a 4xx JSON error (nothing stored) otherwise.
  */
 @Path(HttpPaths.MESSAGES_TEMPLATE)
 @Tag(name = "ingest", description = "Messages from edge relays (HTTP binding)")
@@ -45,17 +37,12 @@ public class IngestResource {
     public record Ack(String messageId, String result) {
     }
 
-    private final BackfillConfig config;
-    private final Clock clock;
     private final DeviceAuthenticator authenticator;
-    private final IngestService ingest;
+    private final MessageIntake intake;
 
-    public IngestResource(BackfillConfig config, Clock clock, DeviceAuthenticator authenticator,
-            IngestService ingest) {
-        this.config = config;
-        this.clock = clock;
+    public IngestResource(DeviceAuthenticator authenticator, MessageIntake intake) {
         this.authenticator = authenticator;
-        this.ingest = ingest;
+        this.intake = intake;
     }
 
     @POST
@@ -66,53 +53,13 @@ public class IngestResource {
         Identifiers.require("deviceId", deviceId);
         authenticator.authenticate(deviceId, headers.getHeaderString(HttpHeaderCodec.AUTHORIZATION));
         byte[] payload = body == null ? new byte[0] : body;
-        if (payload.length > config.maxMessageBytes()) {
-            throw tooLarge(payload.length);
-        }
+        // Before the headers are read: a body too large is refused without looking further.
+        intake.requireSize(payload.length);
         Map<String, String> byName = protocolHeaders(headers);
         requireUtf8(byName.get(HttpHeaderCodec.CONTENT_TYPE));
         Envelope envelope = HttpHeaderCodec.decode(byName);
-        int size = payload.length + envelope.propertiesSize();
-        if (size > config.maxMessageBytes()) {
-            throw tooLarge(size);
-        }
-        MessageProperties p = envelope.properties();
-        requirePlausible(p);
-        String expectedId = p.messageId(deviceId);
-        if (!expectedId.equals(envelope.messageId())) {
-            throw new ProtocolException(HttpHeaderCodec.MESSAGE_ID, envelope.messageId(),
-                    "does not match the message's properties (expected " + expectedId + ")");
-        }
-        List<BatchBody.Event> events = List.of();
-        BackfillStatus status = null;
-        if (p.messageType() == MessageType.BATCH) {
-            events = BatchBody.decode(payload, p.contentEncoding(), p.indexKind(), p.window(), p.eventCount(),
-                    config.maxDecodedBytes());
-        } else {
-            status = decodeStatus(payload, p);
-        }
-        IngestResult result = ingest.ingest(deviceId, envelope, events, status);
+        IngestResult result = intake.ingest(MessageIntake.Binding.HTTP, deviceId, envelope, payload);
         return new Ack(result.messageId(), result.outcome().name().toLowerCase(Locale.ROOT));
-    }
-
-    private BackfillStatus decodeStatus(byte[] payload, MessageProperties p) {
-        byte[] json = MessageProperties.GZIP.equals(p.contentEncoding())
-                ? BatchBody.gunzip(payload, BackfillStatus.MAX_BODY_BYTES)
-                : payload;
-        BackfillStatus status = BackfillStatus.fromJson(json);
-        if (!status.requestId().equals(p.backfillRequestId())) {
-            throw new ProtocolException("body.requestId", status.requestId(),
-                    "differs from the backfillRequestId property '" + p.backfillRequestId() + "'");
-        }
-        if (!status.batchId().equals(p.batchId())) {
-            throw new ProtocolException("body.batchId", status.batchId(),
-                    "differs from the batchId property '" + p.batchId() + "'");
-        }
-        if (!status.window(p.indexKind()).equals(p.window())) {
-            throw new ProtocolException("body." + PropertyNames.START_WINDOW, status.startWindow(),
-                    "the body's window differs from the startWindow/endWindow properties");
-        }
-        return status;
     }
 
     /**
@@ -158,24 +105,5 @@ public class IngestResource {
                         HttpHeaderCodec.CONTENT_TYPE, contentType);
             }
         }
-    }
-
-    /**
-     * A time window may not end more than {@code backfill.ingest.max-future} ahead of the service's clock: such a
-     * window would move the stream's end (and its gaps) far past anything a source can have delivered.
-     */
-    private void requirePlausible(MessageProperties p) {
-        if (Plausibility.endsTooFarAhead(p.indexKind(), p.window(), clock.millis(), config.ingest().maxFuture()
-                .toMillis())) {
-            throw new ProtocolException(PropertyNames.END_WINDOW, p.indexKind().format(p.window().end()),
-                    "lies more than " + config.ingest().maxFuture() + " ahead of the service's clock"
-                            + " (backfill.ingest.max-future)");
-        }
-    }
-
-    private Refusal tooLarge(int size) {
-        return new Refusal(Refusal.Kind.TOO_LARGE, "the message is larger than " + config.maxMessageBytes() + " bytes",
-                "body",
-                size + " bytes");
     }
 }

@@ -73,6 +73,18 @@ public class DeviceAuthenticator {
         }
     }
 
+    /**
+     * For adapters whose broker authenticated the device (MQTT): only that it is registered, read as
+     * {@link #authenticate} reads the key.
+     *
+     * @throws Refusal {@code NOT_FOUND} for an unknown device
+     */
+    public void requireRegistered(String deviceId) {
+        if (cachedKey(deviceId) == null) {
+            readKey(deviceId);
+        }
+    }
+
     /** The key read less than {@code backfill.ingest.device-key-cache} ago, or null. */
     private CachedKey cachedKey(String deviceId) {
         CachedKey cached = keys.get(deviceId);
