@@ -1,5 +1,6 @@
 package com.reliableedge.cloud.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -219,7 +220,10 @@ public interface BackfillConfig {
     }
 
     interface Invoker {
-        /** {@code http}: POST to the device's method URL. */
+        /**
+         * {@code http}: POST to the device's method URL; {@code mqtt}: publish on a broker and wait for the answer;
+         * {@code iothub}: IoT Hub's direct-method API.
+         */
         @WithDefault("http")
         String kind();
 
@@ -236,6 +240,36 @@ public interface BackfillConfig {
         /** Method calls in flight at once per instance, so that offline devices do not hold up the others. */
         @WithDefault("8")
         int concurrency();
+
+        InvokerMqtt mqtt();
+
+        InvokerIotHub iothub();
+    }
+
+    /** For {@code backfill.invoker.kind=mqtt}. */
+    interface InvokerMqtt {
+        /** {@code tcp://host:port} or {@code ssl://host:port}; unset: {@code backfill.ingest.mqtt.url}. */
+        Optional<String> url();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** PEM file of the CA certificates trusted for {@code ssl://}; unset: the JVM's trust. */
+        Optional<Path> trustStore();
+
+        /** The MQTT client id; each instance needs its own when several run against one broker. */
+        @WithDefault("cloud-backfill-invoker")
+        String clientId();
+    }
+
+    /** For {@code backfill.invoker.kind=iothub}. */
+    interface InvokerIotHub {
+        /** The hub's service connection string: {@code HostName=…;SharedAccessKeyName=…;SharedAccessKey=…}. */
+        Optional<String> connectionString();
+
+        /** PEM file of CA certificates trusted beside the JVM's (for a local stand-in of the hub). */
+        Optional<Path> trustStore();
     }
 
     interface Queue {
