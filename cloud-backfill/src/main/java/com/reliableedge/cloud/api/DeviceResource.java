@@ -51,11 +51,13 @@ public class DeviceResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Register a device: {deviceId, methodUrl}; answers its connection string")
+    @Operation(summary = "Register a device: {deviceId, methodUrl (only for the http invoker)}; answers its connection string")
     public Response create(byte[] body) {
         JsonNode node = MethodJson.readObject("body", body, OperatorBodies.MAX_BYTES);
+        // A device reached over MQTT or IoT Hub has no method URL: missing or null means none.
+        JsonNode methodUrl = node.get("methodUrl");
         DeviceEntity d = registry.create(MethodJson.requiredText(node, "deviceId"),
-                MethodJson.requiredText(node, "methodUrl"));
+                methodUrl == null || methodUrl.isNull() ? null : MethodJson.requiredText(node, "methodUrl"));
         return Response.status(201)
                 .entity(new DeviceView(d.deviceId, d.methodUrl, d.createdAt, registry.connectionString(d).format()))
                 .build();

@@ -9,9 +9,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -31,6 +33,8 @@ import com.reliableedge.protocol.binding.MqttTopicCodec;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ManagedContext;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -60,7 +64,7 @@ public class MqttIngest {
 
     /** What readiness shows. */
     public record State(boolean enabled, boolean connected, String url, String clientId, String topicFilter,
-            String lastError) {
+            long acknowledged, String lastError) {
     }
 
     private final BackfillConfig.Mqtt config;
@@ -75,13 +79,22 @@ public class MqttIngest {
     private ScheduledExecutorService control;
     private ExecutorService[] lanes;
     private final AtomicInteger failures = new AtomicInteger();
+    /** Messages this instance acknowledged (recorded, duplicate or skipped). */
+    private final AtomicLong acknowledged = new AtomicLong();
     private volatile Session session;
     private volatile boolean stopping;
     private volatile String lastError;
 
+    @Inject
     public MqttIngest(BackfillConfig config, MessageIntake intake, DeviceAuthenticator devices,
             @Readiness DatabaseWritableCheck writable, MeterRegistry registry) {
-        this.config = config.ingest().mqtt();
+        this(config.ingest().mqtt(), intake, devices, writable, registry);
+    }
+
+    /** A consumer of its own (tests: a second instance of a shared group). */
+    MqttIngest(BackfillConfig.Mqtt config, MessageIntake intake, DeviceAuthenticator devices,
+            DatabaseWritableCheck writable, MeterRegistry registry) {
+        this.config = config;
         this.intake = intake;
         this.devices = devices;
         this.writable = writable;
@@ -141,11 +154,12 @@ public class MqttIngest {
 
     public State state() {
         if (config.url().isEmpty() || options == null) {
-            return new State(false, false, null, null, null, null);
+            return new State(false, false, null, null, null, 0, null);
         }
         Session s = session;
         boolean connected = s != null && !s.closed && s.subscribed && s.client.isConnected();
-        return new State(true, connected, options.url(), options.clientId(), options.topicFilter(), lastError);
+        return new State(true, connected, options.url(), options.clientId(), options.topicFilter(), acknowledged
+                .get(), lastError);
     }
 
     private void connect() {
@@ -283,9 +297,19 @@ public class MqttIngest {
             String deviceId = decoded.deviceId();
             byte[] payload = message.getPayload();
             lanes[Math.floorMod(deviceId.hashCode(), LANES)].execute(() -> {
-                if (!closed) {
-                    finish(f, handle(decoded, payload));
+                if (closed) {
+                    return;
                 }
+                // As an HTTP request has one: the registry and the store read through it.
+                ManagedContext requestContext = Arc.container().requestContext();
+                requestContext.activate();
+                MessageIntake.RetryLater retry;
+                try {
+                    retry = handle(decoded, payload);
+                } finally {
+                    requestContext.terminate();
+                }
+                finish(f, retry);
             });
         }
 
@@ -347,6 +371,7 @@ public class MqttIngest {
                     Inflight head = inflight.pollFirst();
                     try {
                         client.messageArrivedComplete(head.id, head.qos);
+                        acknowledged.incrementAndGet();
                     } catch (MqttException | RuntimeException e) {
                         // Not acknowledged: delivered again on the next connection, then a duplicate.
                         Log.warnf("MQTT ingest could not acknowledge message %d: %s", head.id, e.toString());

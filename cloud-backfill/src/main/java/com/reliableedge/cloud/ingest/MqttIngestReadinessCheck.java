@@ -26,7 +26,8 @@ public class MqttIngestReadinessCheck implements HealthCheck {
             return b.up().withData("enabled", false).build();
         }
         b.status(state.connected()).withData("enabled", true).withData("url", state.url())
-                .withData("clientId", state.clientId()).withData("topicFilter", state.topicFilter());
+                .withData("clientId", state.clientId()).withData("topicFilter", state.topicFilter())
+                .withData("acknowledged", state.acknowledged());
         if (state.lastError() != null) {
             b.withData("lastError", state.lastError());
         }

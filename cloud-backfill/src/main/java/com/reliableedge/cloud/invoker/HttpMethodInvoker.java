@@ -41,6 +41,10 @@ public class HttpMethodInvoker implements MethodInvoker {
 
     @Override
     public MethodResult invoke(MethodTarget target, BackfillRequest request) {
+        if (target.methodUrl() == null || target.methodUrl().isBlank()) {
+            // Registered without one (a device reached over MQTT or IoT Hub): nothing to call over HTTP.
+            return MethodResult.noAnswer("device " + target.deviceId() + " has no method URL");
+        }
         URI uri;
         try {
             String base = target.methodUrl().endsWith("/")

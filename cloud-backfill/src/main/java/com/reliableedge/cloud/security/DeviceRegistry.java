@@ -26,7 +26,7 @@ import com.reliableedge.protocol.ProtocolException;
 import com.reliableedge.protocol.auth.ConnectionString;
 import com.reliableedge.protocol.index.Identifiers;
 
-/** The device registry: each device's generated key and method URL. */
+/** The device registry: each device's generated key and, for the http invoker, its method URL. */
 @ApplicationScoped
 public class DeviceRegistry {
 
@@ -52,13 +52,16 @@ public class DeviceRegistry {
     /**
      * Registers a device with a new 256-bit key.
      *
+     * @param methodUrl where the {@code http} invoker calls it; null for a device reached over MQTT or IoT Hub
      * @throws ProtocolException for a malformed id or URL
      * @throws Refusal {@code CONFLICT} when the id is taken
      */
     @Transactional
     public DeviceEntity create(String deviceId, String methodUrl) {
         Identifiers.require("deviceId", deviceId);
-        requireMethodUrl(methodUrl);
+        if (methodUrl != null) {
+            requireMethodUrl(methodUrl);
+        }
         if (devices.find(deviceId) != null) {
             throw new Refusal(Refusal.Kind.CONFLICT, "device is already registered", "deviceId", deviceId);
         }
@@ -102,9 +105,6 @@ public class DeviceRegistry {
     static final int MAX_METHOD_URL_LENGTH = 2048;
 
     private static void requireMethodUrl(String methodUrl) {
-        if (methodUrl == null || methodUrl.isBlank()) {
-            throw ProtocolException.missing("methodUrl");
-        }
         // The column holds 2048 characters; a longer URL failed the insert with a 500 (found by HttpFuzzIT).
         if (methodUrl.length() > MAX_METHOD_URL_LENGTH) {
             throw new ProtocolException("methodUrl", methodUrl.length() + " characters", "is longer than "

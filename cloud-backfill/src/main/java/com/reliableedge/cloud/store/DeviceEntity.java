@@ -21,7 +21,8 @@ public class DeviceEntity extends PanacheEntityBase {
     @Column(name = "shared_key", nullable = false)
     public String sharedKey;
 
-    @Column(name = "method_url", nullable = false)
+    /** Null for a device reached over MQTT or IoT Hub. */
+    @Column(name = "method_url")
     public String methodUrl;
 
     @Column(name = "created_at", nullable = false)

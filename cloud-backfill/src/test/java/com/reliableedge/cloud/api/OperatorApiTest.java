@@ -97,6 +97,19 @@ class OperatorApiTest extends ServiceTestBase {
     }
 
     @Test
+    void aDeviceReachedOverMqttOrIotHubNeedsNoMethodUrl() {
+        Edge.operator().contentType("application/json").body("{\"deviceId\":\"mqtt-1\"}").post("/api/v1/devices")
+                .then().statusCode(201).body("connectionString", containsString("DeviceId=mqtt-1"))
+                .body("methodUrl", nullValue());
+        Edge.operator().contentType("application/json").body("{\"deviceId\":\"mqtt-2\",\"methodUrl\":null}")
+                .post("/api/v1/devices").then().statusCode(201);
+        Edge.operator().get("/api/v1/devices/mqtt-1").then().statusCode(200).body("methodUrl", nullValue());
+        // When it is given, it is still checked.
+        Edge.operator().contentType("application/json").body("{\"deviceId\":\"mqtt-3\",\"methodUrl\":\"\"}")
+                .post("/api/v1/devices").then().statusCode(400).body("field", equalTo("methodUrl"));
+    }
+
+    @Test
     void eventsArePagedInIndexOrderEachOnceAcrossOverlappingWindows() {
         Edge edge = Edge.register("ev-1", fakeEdge.url());
         IndexKind seq = IndexKind.SEQUENCE;

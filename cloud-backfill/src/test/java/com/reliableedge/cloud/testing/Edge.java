@@ -43,6 +43,13 @@ public final class Edge {
         return new Edge(deviceId, ConnectionString.parse(cs));
     }
 
+    /** Registers {@code deviceId} without a method URL, as a device reached over MQTT or IoT Hub is. */
+    public static Edge register(String deviceId) {
+        String cs = operator().body(Map.of("deviceId", deviceId)).contentType(ContentType.JSON)
+                .post("/api/v1/devices").then().statusCode(201).extract().path("connectionString");
+        return new Edge(deviceId, ConnectionString.parse(cs));
+    }
+
     /** A request with the operator's bearer key. */
     public static RequestSpecification operator() {
         return given().header("Authorization", "Bearer " + OPERATOR_KEY);
