@@ -99,11 +99,36 @@ public interface RelayConfig {
     }
 
     interface Upstream {
-        /** {@code http} (the default transport). */
+        /** {@code http} (the default transport) or {@code mqtt}. */
         @WithDefault("http")
         String kind();
 
         Http http();
+
+        Mqtt mqtt();
+    }
+
+    /** The MQTT 3.1.1 binding ({@code relay.upstream.kind=mqtt}). */
+    interface Mqtt {
+        /** The broker, {@code tcp://host:port} or {@code ssl://host:port}; required for kind {@code mqtt}. */
+        Optional<URI> url();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** PEM file of the CA certificates to trust for {@code ssl://}; the JVM's trust when unset. */
+        Optional<Path> trustStore();
+
+        /** The MQTT client id (its persistent session); the device id when unset. */
+        Optional<String> clientId();
+
+        /** A publish not acknowledged (PUBACK) within this is retried; also the connect timeout. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        @WithDefault("30s")
+        Duration keepAlive();
     }
 
     interface Http {

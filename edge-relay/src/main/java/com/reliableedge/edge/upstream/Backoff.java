@@ -15,10 +15,10 @@ public record Backoff(Duration initial, Duration max) {
      */
     public long delayNanos(int failures, double random) {
         int shift = Math.min(Math.max(failures, 1) - 1, 30);
-        long ceiling = Math.min(max.toNanos(), initial.toNanos() << shift);
-        if (ceiling < 0) {
-            ceiling = max.toNanos();
-        }
+        long maxNanos = max.toNanos();
+        long initialNanos = initial.toNanos();
+        // Saturates instead of shifting bits out (a shift that overflowed could come out small and positive).
+        long ceiling = initialNanos > maxNanos >> shift ? maxNanos : Math.min(maxNanos, initialNanos << shift);
         return ceiling / 2 + (long) (ceiling / 2 * random);
     }
 }

@@ -26,8 +26,12 @@ public class UpstreamProducer {
     @Singleton
     Transport transport(RelayConfig config, DeviceIdentity device, Clock wallClock) {
         String kind = config.upstream().kind();
+        if ("mqtt".equals(kind)) {
+            return mqtt(config.upstream().mqtt(), device);
+        }
         if (!"http".equals(kind)) {
-            throw new IllegalStateException("relay.upstream.kind '" + kind + "' is not available; use 'http'");
+            throw new IllegalStateException(
+                    "relay.upstream.kind '" + kind + "' is not available; use 'http' or 'mqtt'");
         }
         if (device.connection() == null) {
             Log.error("relay.connection-string is not set: upstream requests go unsigned (the cloud will refuse"
@@ -36,6 +40,13 @@ public class UpstreamProducer {
         RelayConfig.Http http = config.upstream().http();
         return new HttpTransport(http.url(), device.deviceId(), device.connection(), http.timeout(), http.tokenTtl(),
                 wallClock);
+    }
+
+    /** @throws IllegalStateException naming the key and the value of a missing or unusable setting */
+    private static Transport mqtt(RelayConfig.Mqtt mqtt, DeviceIdentity device) {
+        MqttSettings settings = MqttSettings.from(mqtt, device.deviceId());
+        Log.infof("Upstream over MQTT: %s", settings);
+        return new MqttTransport(settings, device.deviceId());
     }
 
     void close(@Disposes Transport transport) {
