@@ -99,13 +99,15 @@ public interface RelayConfig {
     }
 
     interface Upstream {
-        /** {@code http} (the default transport) or {@code mqtt}. */
+        /** {@code http} (the default transport), {@code mqtt} or {@code iothub}. */
         @WithDefault("http")
         String kind();
 
         Http http();
 
         Mqtt mqtt();
+
+        IotHub iothub();
     }
 
     /** The MQTT 3.1.1 binding ({@code relay.upstream.kind=mqtt}). */
@@ -129,6 +131,20 @@ public interface RelayConfig {
 
         @WithDefault("30s")
         Duration keepAlive();
+    }
+
+    /** {@code relay.upstream.kind=iothub}: the Azure IoT device SDK, with {@code relay.connection-string}. */
+    interface IotHub {
+        /** {@code MQTT}, {@code MQTT_WS}, {@code AMQPS} or {@code AMQPS_WS}. */
+        @WithDefault("MQTT")
+        String protocol();
+
+        /** A PEM file of CA certificates to trust instead of the JVM's (a local stand-in of the hub). */
+        Optional<Path> trustStore();
+
+        /** A send not confirmed by the SDK's callback within this is retried. */
+        @WithDefault("30s")
+        Duration timeout();
     }
 
     interface Http {

@@ -37,8 +37,10 @@ public class EdgeRelayLivenessCheck implements HealthCheck {
         this.backfill = backfill;
         this.clock = clock;
         this.graceNanos = config.health().stallAfter().toNanos();
-        // A send is bounded by the transport's connect and request timeouts.
-        this.sendLimitNanos = 2 * config.upstream().http().timeout().toNanos();
+        // A send is bounded by the transport's connect and request timeouts (IoT Hub: the wait for the SDK's callback).
+        this.sendLimitNanos = 2 * ("iothub".equals(config.upstream().kind())
+                ? config.upstream().iothub().timeout()
+                : config.upstream().http().timeout()).toNanos();
     }
 
     @Override

@@ -13,8 +13,11 @@ import com.reliableedge.edge.buffer.Sealed;
 import com.reliableedge.edge.config.DeviceIdentity;
 import com.reliableedge.edge.config.MonotonicClock;
 import com.reliableedge.edge.config.RelayConfig;
+import com.reliableedge.edge.health.IotHubMetrics;
 import com.reliableedge.edge.health.RelayMetrics;
+import com.reliableedge.protocol.message.Envelope;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 
 /** The configured transport ({@code relay.upstream.kind}) and the sender that drains the buffer over it. */
@@ -24,14 +27,17 @@ public class UpstreamProducer {
     /** @throws IllegalStateException naming the key when the configured kind is not built (fails the startup) */
     @Produces
     @Singleton
-    Transport transport(RelayConfig config, DeviceIdentity device, Clock wallClock) {
+    Transport transport(RelayConfig config, DeviceIdentity device, Clock wallClock, MeterRegistry registry) {
         String kind = config.upstream().kind();
         if ("mqtt".equals(kind)) {
             return mqtt(config.upstream().mqtt(), device);
         }
+        if ("iothub".equals(kind)) {
+            return iotHub(config.upstream().iothub(), device, registry);
+        }
         if (!"http".equals(kind)) {
             throw new IllegalStateException(
-                    "relay.upstream.kind '" + kind + "' is not available; use 'http' or 'mqtt'");
+                    "relay.upstream.kind '" + kind + "' is not available; use 'http', 'mqtt' or 'iothub'");
         }
         if (device.connection() == null) {
             Log.error("relay.connection-string is not set: upstream requests go unsigned (the cloud will refuse"
@@ -47,6 +53,20 @@ public class UpstreamProducer {
         MqttSettings settings = MqttSettings.from(mqtt, device.deviceId());
         Log.infof("Upstream over MQTT: %s", settings);
         return new MqttTransport(settings, device.deviceId());
+    }
+
+    /** @throws IllegalStateException naming the key when the connection string, protocol or trust store is unusable */
+    static IotHubTransport iotHub(RelayConfig.IotHub hub, DeviceIdentity device, MeterRegistry registry) {
+        if (device.connection() == null) {
+            throw new IllegalStateException("relay.connection-string is required for relay.upstream.kind 'iothub'");
+        }
+        try {
+            return new IotHubTransport(device.connection(), IotHubTransport.protocol(hub.protocol()), hub.trustStore()
+                    .map(IotHubTransport::trusting).orElse(null), hub.timeout(), Envelope.MAX_MESSAGE_BYTES,
+                    new IotHubMetrics(registry));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     void close(@Disposes Transport transport) {
