@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -76,8 +77,8 @@ public class MqttIngest {
     private final Counter connects;
 
     private MqttOptions options;
-    private ScheduledExecutorService control;
-    private ExecutorService[] lanes;
+    private volatile ScheduledExecutorService control;
+    private volatile ExecutorService[] lanes;
     private final AtomicInteger failures = new AtomicInteger();
     /** Messages this instance acknowledged (recorded, duplicate or skipped). */
     private final AtomicLong acknowledged = new AtomicLong();
@@ -138,6 +139,7 @@ public class MqttIngest {
         }
         stopping = true;
         control.shutdownNow();
+        awaitQuietly(control);
         Session s = session;
         if (s != null) {
             s.close(true);
@@ -167,15 +169,21 @@ public class MqttIngest {
             return;
         }
         MqttClient client = null;
+        Session s = null;
         try {
             client = new MqttClient(options.url(), options.clientId(), new MemoryPersistence());
             client.setManualAcks(true);
-            Session s = new Session(client);
+            s = new Session(client);
             client.setCallback(s);
             session = s;
             client.connect(options.connectOptions());
             client.subscribe(options.topicFilter(), 1);
             s.subscribed = true;
+            if (stopping) {
+                // stop() came while this try was under way.
+                s.close(true);
+                return;
+            }
             connects.increment();
             lastError = null;
             Log.infof("MQTT ingest connected to %s", options.url());
@@ -185,7 +193,11 @@ public class MqttIngest {
             if (client != null) {
                 closeQuietly(client);
             }
-            scheduleConnect(failures.incrementAndGet());
+            // Unless the session's own connectionLost already scheduled the next try: one try at a time, or two
+            // clients of the same id would take the session from each other forever.
+            if (s == null || s.markClosed()) {
+                scheduleConnect(failures.incrementAndGet());
+            }
         }
     }
 
@@ -195,9 +207,12 @@ public class MqttIngest {
         }
         Duration delay = ReconnectBackoff.delay(failuresInARow, FIRST_RETRY, MAX_RETRY, ThreadLocalRandom.current()
                 .nextDouble());
+        ScheduledExecutorService c = control;
         try {
-            control.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (c != null) {
+                c.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (RejectedExecutionException e) {
             // Stopping.
         }
     }
@@ -208,12 +223,15 @@ public class MqttIngest {
             return;
         }
         lastError = why;
+        ScheduledExecutorService c = control;
         try {
-            control.execute(() -> {
-                s.close(false);
-                scheduleConnect(failuresInARow);
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (c != null && !stopping) {
+                c.execute(() -> {
+                    s.close(false);
+                    scheduleConnect(failuresInARow);
+                });
+            }
+        } catch (RejectedExecutionException e) {
             // Stopping.
         }
     }
@@ -296,7 +314,7 @@ public class MqttIngest {
             }
             String deviceId = decoded.deviceId();
             byte[] payload = message.getPayload();
-            lanes[Math.floorMod(deviceId.hashCode(), LANES)].execute(() -> {
+            Runnable task = () -> {
                 if (closed) {
                     return;
                 }
@@ -306,11 +324,19 @@ public class MqttIngest {
                 MessageIntake.RetryLater retry;
                 try {
                     retry = handle(decoded, payload);
+                } catch (RuntimeException e) {
+                    // Never leave a message without a verdict: the acknowledgements after it would wait forever.
+                    retry = transientFailure(MessageIntake.verdict(e));
                 } finally {
                     requestContext.terminate();
                 }
                 finish(f, retry);
-            });
+            };
+            try {
+                lanes[Math.floorMod(deviceId.hashCode(), LANES)].execute(task);
+            } catch (RejectedExecutionException e) {
+                // Stopping: left unacknowledged for the next session.
+            }
         }
 
         @Override

@@ -33,7 +33,7 @@ record MqttOptions(String url, String clientId, String topicFilter, MqttConnectO
         String url = config.url().orElseThrow().trim();
         String scheme = url.contains("://") ? url.substring(0, url.indexOf("://")).toLowerCase(Locale.ROOT) : "";
         if (!scheme.equals("tcp") && !scheme.equals("ssl") || url.length() <= scheme.length() + 3) {
-            throw new IllegalArgumentException(URL_KEY + "=" + url + " must be tcp://host:port or ssl://host:port");
+            throw new IllegalArgumentException(URL_KEY + " '" + url + "' must be tcp://host:port or ssl://host:port");
         }
         String clientId = config.clientId().trim();
         if (clientId.isEmpty()) {
@@ -43,8 +43,8 @@ record MqttOptions(String url, String clientId, String topicFilter, MqttConnectO
         if (config.sharedGroup().isPresent()) {
             String group = config.sharedGroup().get().trim();
             if (group.isEmpty() || group.contains("/") || group.contains("+") || group.contains("#")) {
-                throw new IllegalArgumentException(SHARED_GROUP_KEY + "=" + group
-                        + " must be one topic level (no '/', '+' or '#')");
+                throw new IllegalArgumentException(SHARED_GROUP_KEY + " '" + group
+                        + "' must be one topic level (no '/', '+' or '#')");
             }
             filter = "$share/" + group + "/" + filter;
         }
@@ -69,7 +69,7 @@ record MqttOptions(String url, String clientId, String topicFilter, MqttConnectO
             Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
                     .generateCertificates(in);
             if (certificates.isEmpty()) {
-                throw new IllegalArgumentException(TRUST_STORE_KEY + "=" + pemFile + " holds no PEM certificate");
+                throw new IllegalArgumentException(TRUST_STORE_KEY + " '" + pemFile + "' holds no PEM certificate");
             }
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
@@ -83,11 +83,11 @@ record MqttOptions(String url, String clientId, String topicFilter, MqttConnectO
             context.init(null, tmf.getTrustManagers(), null);
             return context;
         } catch (IOException e) {
-            throw new IllegalArgumentException(TRUST_STORE_KEY + "=" + pemFile + " cannot be read: " + e
-                    .getClass().getSimpleName());
+            throw new IllegalArgumentException(TRUST_STORE_KEY + " '" + pemFile + "' cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(TRUST_STORE_KEY + "=" + pemFile
-                    + " is not a PEM file of X.509 certificates");
+            throw new IllegalArgumentException(TRUST_STORE_KEY + " '" + pemFile
+                    + "' is not a PEM file of X.509 certificates");
         }
     }
 }

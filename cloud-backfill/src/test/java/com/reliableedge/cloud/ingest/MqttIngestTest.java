@@ -16,6 +16,7 @@ import java.util.Optional;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.health.Readiness;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +74,12 @@ class MqttIngestTest extends ServiceTestBase {
 
     @Inject
     AgroalDataSource dataSource;
+
+    /** The service subscribes after startup, and a message published before its first subscription reaches nobody. */
+    @BeforeEach
+    void serviceIsSubscribed() {
+        await().atMost(WAIT).until(() -> ingest.state().connected());
+    }
 
     private static Mosquitto broker() {
         return MqttBrokerResource.broker();
@@ -222,6 +229,8 @@ class MqttIngestTest extends ServiceTestBase {
             MqttIngest consumer = new MqttIngest(config(tls.url(), "cloud-tls", null, pki.caCertificate()
                     .toString()), intake, devices, writable, registry);
             consumer.start();
+            // A new session exists once subscribed: what was published before it reaches nobody.
+            await().atMost(WAIT).until(() -> consumer.state().connected());
             try (MqttPublisher edge = new MqttPublisher(tls.url(), "tls-edge", pki.clientSslContext())) {
                 edge.live("mq-7", "line-1", 0, 10, 1);
                 await().atMost(WAIT).until(() -> Database.count("recorded_batch") == 1);
