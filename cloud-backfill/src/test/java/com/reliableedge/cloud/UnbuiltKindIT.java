@@ -43,7 +43,20 @@ class UnbuiltKindIT {
     }
 
     @Test
-    void anUnbuiltMethodInvokerFailsTheStartup() throws Exception {
-        failsNaming("backfill.invoker.kind", "iothub", "backfill.invoker.kind 'iothub' is not available; use 'http'");
+    void anUnknownMethodInvokerFailsTheStartup() throws Exception {
+        failsNaming("backfill.invoker.kind", "carrier-pigeon",
+                "backfill.invoker.kind 'carrier-pigeon' is unknown; use 'http', 'mqtt' or 'iothub'");
+    }
+
+    @Test
+    void anIotHubInvokerWithoutAConnectionStringFailsTheStartup() throws Exception {
+        failsNaming("backfill.invoker.kind", "iothub",
+                "backfill.invoker.iothub.connection-string is required for backfill.invoker.kind 'iothub'");
+    }
+
+    @Test
+    void anMqttInvokerWithoutABrokerFailsTheStartupNamingBothKeys() throws Exception {
+        failsNaming("backfill.invoker.kind", "mqtt",
+                "backfill.invoker.kind 'mqtt' needs backfill.invoker.mqtt.url or backfill.ingest.mqtt.url");
     }
 }
