@@ -45,9 +45,15 @@ public final class CloudClient {
     public record Event(long index, JsonNode json) {
     }
 
-    /** Registers a device and answers its connection string. */
+    /**
+     * Registers a device and answers its connection string; {@code methodUrl} null for a device reached through a
+     * broker.
+     */
     public String registerDevice(String deviceId, URI methodUrl) throws IOException, InterruptedException {
-        ObjectNode body = JSON.createObjectNode().put("deviceId", deviceId).put("methodUrl", methodUrl.toString());
+        ObjectNode body = JSON.createObjectNode().put("deviceId", deviceId);
+        if (methodUrl != null) {
+            body.put("methodUrl", methodUrl.toString());
+        }
         JsonNode answer = send("POST", "/api/v1/devices", body.toString(), 201);
         return answer.get("connectionString").asText();
     }

@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import com.reliableedge.fixtures.Mosquitto;
 import com.reliableedge.systemtest.cloud.CloudClient;
 import com.reliableedge.systemtest.cloud.PrometheusText;
+import com.reliableedge.systemtest.harness.Bindings;
 import com.reliableedge.systemtest.harness.RelaySystem;
 import com.reliableedge.systemtest.verify.Completeness;
 import com.reliableedge.systemtest.verify.StreamReport;
@@ -20,20 +22,33 @@ import com.reliableedge.systemtest.verify.StreamReport;
  * processes wired over HTTP through fault proxies. Partway it cuts the network, kills the edge with SIGKILL and
  * restarts it, while the simulator drops its live feed now and then; then it waits for the cloud to repair every
  * gap and checks that every simulator event is served exactly once. Exits 0 only when nothing is missing.
+ * <p>
+ * With {@code --transport mqtt} both apps talk through a local mosquitto instead (the test fixture's: Debian's
+ * {@code mosquitto}, installed with apt-get when missing and run as root): the edge publishes there, the cloud
+ * ingests from there and sends the backfill method there; the network cut becomes the broker stopped for 15 s.
  */
 public final class Demo {
 
     private final RelaySystem.Setup setup;
     private final boolean keepRunning;
+    private final Mosquitto broker;
     private final StatusLine status = new StatusLine(System.console() != null);
 
-    private Demo(RelaySystem.Setup setup, boolean keepRunning) {
+    private Demo(RelaySystem.Setup setup, boolean keepRunning, Mosquitto broker) {
         this.setup = setup;
         this.keepRunning = keepRunning;
+        this.broker = broker;
     }
 
     public static void main(String[] args) throws Exception {
-        boolean keep = List.of(args).contains("--keep-running");
+        List<String> arguments = List.of(args);
+        boolean keep = arguments.contains("--keep-running");
+        int t = arguments.indexOf("--transport");
+        String transport = t >= 0 && t + 1 < arguments.size() ? arguments.get(t + 1) : "http";
+        if (!List.of("http", "mqtt").contains(transport)) {
+            System.err.println("--transport '" + transport + "' is not available; use 'http' or 'mqtt'");
+            System.exit(2);
+        }
         Path root = Path.of(System.getProperty("demo.root", ".")).toAbsolutePath().normalize();
         Path work = root.resolve("target/demo/" + Instant.now().toString().replace(':', '-'));
         RelaySystem.Setup setup = RelaySystem.Setup.defaults(root, work)
@@ -41,11 +56,22 @@ public final class Demo {
                 .withEdgeConfig(Map.of(
                         "relay.source.simulator.disconnect-every", "40s",
                         "relay.source.simulator.disconnect-for", "4s"));
-        System.exit(new Demo(setup, keep).run());
+        if (!"mqtt".equals(transport)) {
+            System.exit(new Demo(setup, keep, null).run());
+        }
+        int code;
+        // Closed before the exit: the broker is a child process and would outlive the demo.
+        try (Mosquitto broker = Mosquitto.builder(work.resolve("mosquitto")).start()) {
+            code = new Demo(Bindings.mqtt(setup, broker.url()), keep, broker).run();
+        }
+        System.exit(code);
     }
 
     int run() throws Exception {
         say("Reliable Edge Relay demo; logs and data in " + setup.root().relativize(setup.work()));
+        if (broker != null) {
+            say("over MQTT: mosquitto on " + broker.url() + " (log " + setup.root().relativize(broker.log()) + ")");
+        }
         try (RelaySystem system = RelaySystem.start(setup)) {
             say("cloud-backfill on " + system.cloud().baseUri() + ", edge-relay on " + system.edge().baseUri()
                     + "; streams " + setup.timeStreams() + " by time, " + setup.sequenceStreams() + " by sequence;"
@@ -53,11 +79,19 @@ public final class Demo {
             Instant started = Instant.now();
             phase(system, Duration.ofSeconds(20), "flowing");
 
-            say("cutting the network between edge and cloud for 15 s");
-            system.cutNetwork();
-            phase(system, Duration.ofSeconds(15), "network cut");
-            system.restoreNetwork();
-            say("network restored");
+            if (broker == null) {
+                say("cutting the network between edge and cloud for 15 s");
+                system.cutNetwork();
+                phase(system, Duration.ofSeconds(15), "network cut");
+                system.restoreNetwork();
+                say("network restored");
+            } else {
+                say("stopping the broker for 15 s");
+                broker.stop();
+                phase(system, Duration.ofSeconds(15), "broker down");
+                broker.start();
+                say("broker restarted");
+            }
             phase(system, Duration.ofSeconds(10), "recovering");
 
             say("killing edge-relay with SIGKILL (pid " + system.edge().pid() + ")");

@@ -31,37 +31,59 @@ import com.reliableedge.systemtest.verify.StreamReport;
  */
 public final class RelaySystem implements Closeable {
 
-    /** What a system is made of; every map holds config keys with their values, on top of the defaults. */
+    /**
+     * What a system is made of; every map holds config keys with their values, on top of the defaults.
+     * {@code transport} is the edge's {@code relay.upstream.kind}: over {@code http} the cloud reaches the edge's
+     * method endpoint through the methods proxy; over {@code mqtt} and {@code iothub} through the broker, and the
+     * device is registered without a method URL (see {@link Bindings}).
+     */
     public record Setup(Path root, Path work, String deviceId, List<String> timeStreams,
             List<String> sequenceStreams, Duration period, String cloudApp, Map<String, String> cloudConfig,
-            Map<String, String> edgeConfig, List<String> jvmFlags) {
+            Map<String, String> edgeConfig, List<String> jvmFlags, String transport) {
+
+        /** A system over the HTTP binding. */
+        public Setup(Path root, Path work, String deviceId, List<String> timeStreams, List<String> sequenceStreams,
+                Duration period, String cloudApp, Map<String, String> cloudConfig, Map<String, String> edgeConfig,
+                List<String> jvmFlags) {
+            this(root, work, deviceId, timeStreams, sequenceStreams, period, cloudApp, cloudConfig, edgeConfig,
+                    jvmFlags, "http");
+        }
 
         /** The defaults of the demo and the system tests: three streams, short delays, an H2 file database. */
         public static Setup defaults(Path root, Path work) {
             return new Setup(root, work, "site-1", List.of("line-1", "line-2"), List.of("counter-1"), Duration
                     .ofMillis(100), "quarkus-app", Map.of(), Map.of(),
-                    AppProcess.SMALL_FOOTPRINT);
+                    AppProcess.SMALL_FOOTPRINT, "http");
         }
 
         public Setup withCloudConfig(Map<String, String> more) {
             return new Setup(root, work, deviceId, timeStreams, sequenceStreams, period, cloudApp, merge(cloudConfig,
-                    more), edgeConfig, jvmFlags);
+                    more), edgeConfig, jvmFlags, transport);
         }
 
         public Setup withEdgeConfig(Map<String, String> more) {
             return new Setup(root, work, deviceId, timeStreams, sequenceStreams, period, cloudApp, cloudConfig,
-                    merge(edgeConfig, more), jvmFlags);
+                    merge(edgeConfig, more), jvmFlags, transport);
         }
 
         public Setup withDeviceId(String id) {
             return new Setup(root, work, id, timeStreams, sequenceStreams, period, cloudApp, cloudConfig,
-                    edgeConfig, jvmFlags);
+                    edgeConfig, jvmFlags, transport);
         }
 
         /** The cloud package to run: {@code quarkus-app} (H2) or {@code quarkus-app-postgresql}. */
         public Setup withCloudApp(String app) {
             return new Setup(root, work, deviceId, timeStreams, sequenceStreams, period, app, cloudConfig,
-                    edgeConfig, jvmFlags);
+                    edgeConfig, jvmFlags, transport);
+        }
+
+        /**
+         * The edge's upstream kind; the broker's keys come with {@link #withCloudConfig} and {@link #withEdgeConfig}
+         * ({@link Bindings} has them).
+         */
+        public Setup withTransport(String kind) {
+            return new Setup(root, work, deviceId, timeStreams, sequenceStreams, period, cloudApp, cloudConfig,
+                    edgeConfig, jvmFlags, kind);
         }
 
         private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
@@ -99,8 +121,10 @@ public final class RelaySystem implements Closeable {
         try {
             system.cloud.startAndAwaitReady(Duration.ofSeconds(90));
             system.api = new CloudClient(system.cloud.baseUri(), system.operatorKey);
-            String connectionString = system.api.registerDevice(setup.deviceId(), URI.create("http://127.0.0.1:"
-                    + system.methods.port()));
+            // Over a broker the method goes through the broker: the device needs no method URL.
+            String connectionString = system.api.registerDevice(setup.deviceId(), "http".equals(setup.transport())
+                    ? URI.create("http://127.0.0.1:" + system.methods.port())
+                    : null);
             system.connectionString = connectionString;
             Path jar = setup.root().resolve("edge-relay/target/quarkus-app/quarkus-run.jar");
             system.edge = AppProcess.builder("edge-relay", jar).httpPort(system.edgePort)
