@@ -1,23 +1,14 @@
 package com.reliableedge.cloud.ingest;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.Locale;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 
-import com.reliableedge.protocol.binding.PemTrust;
 import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.protocol.binding.PemTrust;
 
 /**
  * The MQTT ingest's checked configuration: a URL that is not {@code tcp://} or {@code ssl://}, a shared group that

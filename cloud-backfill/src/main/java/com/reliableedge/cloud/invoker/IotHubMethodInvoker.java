@@ -22,8 +22,8 @@ import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClientOptions;
-import com.reliableedge.protocol.binding.PemTrust;
 import com.reliableedge.protocol.auth.SasToken;
+import com.reliableedge.protocol.binding.PemTrust;
 import com.reliableedge.protocol.method.BackfillRequest;
 
 /**

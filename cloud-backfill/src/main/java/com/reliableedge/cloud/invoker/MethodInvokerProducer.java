@@ -9,8 +9,8 @@ import jakarta.enterprise.inject.Produces;
 
 import org.eclipse.microprofile.config.Config;
 
-import com.reliableedge.protocol.binding.PemTrust;
 import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.protocol.binding.PemTrust;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;

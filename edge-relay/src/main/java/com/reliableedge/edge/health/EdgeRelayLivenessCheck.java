@@ -1,5 +1,6 @@
 package com.reliableedge.edge.health;
 
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,10 +38,14 @@ public class EdgeRelayLivenessCheck implements HealthCheck {
         this.backfill = backfill;
         this.clock = clock;
         this.graceNanos = config.health().stallAfter().toNanos();
-        // A send is bounded by the transport's connect and request timeouts (IoT Hub: the wait for the SDK's callback).
-        this.sendLimitNanos = 2 * ("iothub".equals(config.upstream().kind())
-                ? config.upstream().iothub().timeout()
-                : config.upstream().http().timeout()).toNanos();
+        // A send is bounded by its transport's timeout: HTTP's connect and request timeouts, MQTT's wait for the
+        // connection and the PUBACK, IoT Hub's wait for the SDK's callback.
+        Duration sendTimeout = switch (config.upstream().kind()) {
+            case "mqtt" -> config.upstream().mqtt().timeout();
+            case "iothub" -> config.upstream().iothub().timeout();
+            default -> config.upstream().http().timeout();
+        };
+        this.sendLimitNanos = 2 * sendTimeout.toNanos();
     }
 
     @Override

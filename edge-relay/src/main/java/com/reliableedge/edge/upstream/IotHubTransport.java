@@ -1,14 +1,7 @@
 package com.reliableedge.edge.upstream;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
@@ -40,8 +32,8 @@ import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodPayload;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
-import com.reliableedge.protocol.binding.PemTrust;
 import com.reliableedge.protocol.auth.ConnectionString;
+import com.reliableedge.protocol.binding.PemTrust;
 import com.reliableedge.protocol.message.Envelope;
 import com.reliableedge.protocol.message.MessageProperties;
 
@@ -306,11 +298,11 @@ public class IotHubTransport implements Transport {
      *
      * @throws IllegalArgumentException naming the key and the file when it cannot be read as PEM certificates
      */
-        /**
-     * A TLS context trusting only the CA certificates of a PEM file ({@code relay.upstream.iothub.trust-store}).
-     *
-     * @throws IllegalArgumentException naming the key and the file when it cannot be read as PEM certificates
-     */
+    /**
+    * A TLS context trusting only the CA certificates of a PEM file ({@code relay.upstream.iothub.trust-store}).
+    *
+    * @throws IllegalArgumentException naming the key and the file when it cannot be read as PEM certificates
+    */
     public static SSLContext trusting(Path pemFile) {
         return PemTrust.sslContext("relay.upstream.iothub.trust-store", pemFile);
     }

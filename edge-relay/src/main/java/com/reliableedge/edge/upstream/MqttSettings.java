@@ -1,26 +1,15 @@
 package com.reliableedge.edge.upstream;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Optional;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
-import com.reliableedge.protocol.binding.PemTrust;
 import com.reliableedge.edge.config.RelayConfig;
+import com.reliableedge.protocol.binding.PemTrust;
 
 import io.quarkus.logging.Log;
 

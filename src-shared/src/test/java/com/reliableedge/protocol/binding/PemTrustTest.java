@@ -20,8 +20,9 @@ class PemTrustTest {
     void aMissingFileIsNamedWithTheKey() {
         Path missing = dir.resolve("missing.pem");
         assertThatThrownBy(() -> PemTrust.sslContext("x.trust-store", missing)).isInstanceOf(
-                IllegalArgumentException.class).hasMessage("x.trust-store '" + missing
-                        + "' cannot be read (NoSuchFileException)");
+                IllegalArgumentException.class).hasMessage(
+                        "x.trust-store '" + missing
+                                + "' cannot be read (NoSuchFileException)");
     }
 
     @Test
@@ -30,8 +31,9 @@ class PemTrustTest {
                 + "-----END CERTIFICATE-----\n"}) {
             Path file = Files.writeString(dir.resolve("bad.pem"), text);
             assertThatThrownBy(() -> PemTrust.sslContext("x.trust-store", file, true)).isInstanceOf(
-                    IllegalArgumentException.class).hasMessage("x.trust-store '" + file
-                            + "' holds no PEM certificate");
+                    IllegalArgumentException.class).hasMessage(
+                            "x.trust-store '" + file
+                                    + "' holds no PEM certificate");
         }
     }
 
