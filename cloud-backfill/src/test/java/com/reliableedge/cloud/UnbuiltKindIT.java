@@ -32,14 +32,15 @@ class UnbuiltKindIT {
     }
 
     @Test
-    void anUnbuiltRetryQueueFailsTheStartup() throws Exception {
+    void anAzureRetryQueueWithoutAConnectionStringFailsTheStartup() throws Exception {
         failsNaming("backfill.queue.kind", "azure-storage-queue",
-                "backfill.queue.kind 'azure-storage-queue' is not part of this build yet; use 'jdbc'");
+                "backfill.queue.connection-string is required for backfill.queue.kind 'azure-storage-queue'");
     }
 
     @Test
     void anUnknownRetryQueueFailsTheStartup() throws Exception {
-        failsNaming("backfill.queue.kind", "rabbit", "backfill.queue.kind 'rabbit' is unknown; use 'jdbc'");
+        failsNaming("backfill.queue.kind", "rabbit",
+                "backfill.queue.kind 'rabbit' is unknown; use 'jdbc' or 'azure-storage-queue'");
     }
 
     @Test
