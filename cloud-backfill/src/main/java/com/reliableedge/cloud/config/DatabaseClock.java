@@ -21,9 +21,9 @@ import io.quarkus.logging.Log;
 
 /**
  * The database's clock, as PROTOCOL.md section 6 asks ("times come from the database clock"), so that instances on
- * machines with skewed clocks agree on leases, expiries and detection delays. It reads the database's
- * {@code CURRENT_TIMESTAMP} at most once a minute and adds the local monotonic time elapsed since, which keeps each
- * reading cheap.
+ * machines with skewed clocks agree on leases, expiries and detection delays. It reads the database's current time
+ * ({@link SqlDialect#currentTime}) at most once a minute and adds the local monotonic time elapsed since, which keeps
+ * each reading cheap.
  */
 @Singleton
 @Typed(DatabaseClock.class)
@@ -40,8 +40,8 @@ public class DatabaseClock extends Clock {
     }
 
     @Inject
-    public DatabaseClock(AgroalDataSource dataSource) {
-        this(System::nanoTime, () -> readDatabaseClock(dataSource));
+    public DatabaseClock(AgroalDataSource dataSource, SqlDialect sql) {
+        this(System::nanoTime, () -> readDatabaseClock(dataSource, sql));
     }
 
     /** For tests: the monotonic time and the database's {@code CURRENT_TIMESTAMP} as functions. */
@@ -93,12 +93,14 @@ public class DatabaseClock extends Clock {
         return fresh;
     }
 
-    private static Instant readDatabaseClock(AgroalDataSource dataSource) {
+    private static Instant readDatabaseClock(AgroalDataSource dataSource, SqlDialect sql) {
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+                ResultSet rs = s.executeQuery(sql.currentTime())) {
             rs.next();
-            return rs.getTimestamp(1).toInstant();
+            return sql.currentTimeIsEpochMillis()
+                    ? Instant.ofEpochMilli(rs.getLong(1))
+                    : rs.getTimestamp(1).toInstant();
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

@@ -24,10 +24,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Query;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.config.SqlDialect;
 import com.reliableedge.cloud.health.BackfillMetrics;
 import com.reliableedge.cloud.store.JdbcBatchStore;
 import com.reliableedge.cloud.store.RecordedBatchEntity;
@@ -39,7 +39,6 @@ import com.reliableedge.protocol.message.Envelope;
 import com.reliableedge.protocol.message.MessageClass;
 import com.reliableedge.protocol.message.MessageProperties;
 
-import io.quarkus.datasource.common.runtime.DatabaseKind;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -70,7 +69,7 @@ public class LiveAppendWriter {
     private final BackfillMetrics metrics;
     private final StreamStore streamStore;
     private final JdbcBatchStore rows;
-    private final String dbKind;
+    private final SqlDialect sql;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     /** Stream ids never change and streams are never deleted, so a known id stays right. */
     private final Map<StreamKey, Long> streamIds = new ConcurrentHashMap<>();
@@ -85,18 +84,13 @@ public class LiveAppendWriter {
     }
 
     public LiveAppendWriter(BackfillConfig config, Clock clock, BackfillMetrics metrics, StreamStore streamStore,
-            JdbcBatchStore rows, @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
+            JdbcBatchStore rows, SqlDialect sql) {
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
         this.streamStore = streamStore;
         this.rows = rows;
-        this.dbKind = dbKind;
-    }
-
-    /** Whether group commit runs on the configured database (the ones it was measured and tested on). */
-    static boolean supports(String dbKind) {
-        return DatabaseKind.isPostgreSQL(dbKind) || DatabaseKind.isH2(dbKind);
+        this.sql = sql;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -110,10 +104,6 @@ public class LiveAppendWriter {
     /** Starts the writer threads, unless group commit is off or the database is not supported. */
     public void start() {
         if (!config.ingest().groupCommit()) {
-            return;
-        }
-        if (!supports(dbKind)) {
-            LOG.infof("group commit is not available on %s; every message takes its own transaction", dbKind);
             return;
         }
         if (config.ingest().writers() < 1 || config.ingest().maxGroup() < 1) {
@@ -255,7 +245,7 @@ public class LiveAppendWriter {
     private IngestResult[] record(List<Message> group) {
         Instant now = clock.instant();
         Long[] streamOf = resolveStreams(group);
-        Map<Long, StreamEntity> streams = lockStreams(streamOf);
+        Map<Long, StreamEntity> streams = lockStreams(sql, streamOf);
         for (int i = 0; i < group.size(); i++) {
             if (streamOf[i] != null && !streams.containsKey(streamOf[i])) {
                 // Its row is gone (deleted by hand): look the stream up again next time.
@@ -343,10 +333,10 @@ public class LiveAppendWriter {
     /**
      * Locks the streams' rows in id order (so that writers never deadlock each other) and reads them, detached: the
      * group writes their new ends with one statement ({@link StreamStore#writeLiveEnds}) rather than the ORM one per
-     * row. A group of several streams is locked with one SQL query (group commit runs on PostgreSQL and H2 only): HQL
+     * row. A group of several streams is locked with one SQL query ({@link SqlDialect#lockStreams}): HQL
      * with a list parameter is translated anew on every run, which costs more than the whole statement here.
      */
-    private static Map<Long, StreamEntity> lockStreams(Long[] ids) {
+    private static Map<Long, StreamEntity> lockStreams(SqlDialect sql, Long[] ids) {
         Map<Long, StreamEntity> streams = new HashMap<>();
         List<Long> sorted = Arrays.stream(ids).filter(Objects::nonNull).distinct().sorted().toList();
         if (sorted.size() == 1) {
@@ -356,8 +346,8 @@ public class LiveAppendWriter {
                 streams.put(s.id, s);
             }
         } else if (!sorted.isEmpty()) {
-            Query lock = StreamEntity.getEntityManager().createNativeQuery("SELECT * FROM stream WHERE id IN ("
-                    + StreamStore.placeholders(1, sorted.size()) + ") ORDER BY id FOR UPDATE", StreamEntity.class);
+            Query lock = StreamEntity.getEntityManager().createNativeQuery(
+                    sql.lockStreams(StreamStore.placeholders(1, sorted.size())), StreamEntity.class);
             for (int i = 0; i < sorted.size(); i++) {
                 lock.setParameter(i + 1, sorted.get(i));
             }

@@ -7,14 +7,13 @@ import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-import org.hibernate.dialect.Dialect;
-import org.hibernate.dialect.H2Dialect;
-import org.hibernate.dialect.PostgreSQLDialect;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.generator.Generator;
 import org.hibernate.id.enhanced.Optimizer;
 import org.hibernate.id.enhanced.PooledLoOptimizer;
 import org.hibernate.id.enhanced.SequenceStyleGenerator;
+
+import com.reliableedge.cloud.config.SqlDialect;
 
 /**
  * Row ids for rows written with JDBC, taken from the sequence of the entity's own id generator the way that
@@ -33,12 +32,13 @@ final class IdBlocks {
     record Layout(String sequence, int blockSize, String nextValues, String nextValue) {
 
         /**
-         * The layout of {@code entity}'s id generator.
+         * The layout of {@code entity}'s id generator; {@code sql} gives the query of several values, Hibernate's
+        * dialect the query of one.
          *
          * @throws IllegalStateException when the generator is not a sequence with a pooled-lo optimizer (the only
          *         layout this class can follow), naming the setting
          */
-        static Layout of(SessionFactoryImplementor sessionFactory, Class<?> entity) {
+        static Layout of(SessionFactoryImplementor sessionFactory, Class<?> entity, SqlDialect sql) {
             Generator generator = sessionFactory.getMappingMetamodel().getEntityDescriptor(entity).getGenerator();
             if (!(generator instanceof SequenceStyleGenerator sequenceGenerator)) {
                 throw new IllegalStateException(entity.getSimpleName() + "'s ids come from "
@@ -51,15 +51,9 @@ final class IdBlocks {
                         + " (quarkus.hibernate-orm.mapping.id.optimizer.default=pooled-lo)");
             }
             String sequence = sequenceGenerator.getDatabaseStructure().getPhysicalName().render();
-            Dialect dialect = sessionFactory.getJdbcServices().getDialect();
-            String nextValues = null;
-            if (dialect instanceof PostgreSQLDialect) {
-                nextValues = "SELECT nextval('" + sequence + "') FROM generate_series(1, ?)";
-            } else if (dialect instanceof H2Dialect) {
-                nextValues = "SELECT NEXT VALUE FOR " + sequence + " FROM SYSTEM_RANGE(1, ?)";
-            }
-            return new Layout(sequence, optimizer.getIncrementSize(), nextValues,
-                    dialect.getSequenceSupport().getSequenceNextValString(sequence));
+            return new Layout(sequence, optimizer.getIncrementSize(), sql.nextValues(sequence),
+                    sessionFactory.getJdbcServices().getDialect().getSequenceSupport()
+                            .getSequenceNextValString(sequence));
         }
     }
 

@@ -18,6 +18,7 @@ import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 
+import com.reliableedge.cloud.config.SqlDialect;
 import com.reliableedge.protocol.message.BatchBody;
 import com.reliableedge.protocol.message.MessageClass;
 
@@ -91,11 +92,11 @@ public class JdbcBatchStore {
     private final IdBlocks.Layout batchIds;
     private final IdBlocks.Layout eventIds;
 
-    public JdbcBatchStore(EntityManager em, SessionFactory sessionFactory) {
+    public JdbcBatchStore(EntityManager em, SessionFactory sessionFactory, SqlDialect sql) {
         this.em = em;
         SessionFactoryImplementor factory = sessionFactory.unwrap(SessionFactoryImplementor.class);
-        this.batchIds = IdBlocks.Layout.of(factory, RecordedBatchEntity.class);
-        this.eventIds = IdBlocks.Layout.of(factory, EventEntity.class);
+        this.batchIds = IdBlocks.Layout.of(factory, RecordedBatchEntity.class, sql);
+        this.eventIds = IdBlocks.Layout.of(factory, EventEntity.class, sql);
         if (!batchIds.equals(eventIds)) {
             throw new IllegalStateException("recorded batches take ids as " + batchIds + ", events as " + eventIds
                     + "; they are written together and must share one sequence");

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.config.SqlDialect;
 import com.reliableedge.cloud.health.BackfillMetrics;
 import com.reliableedge.cloud.health.ScannerHealth;
 import com.reliableedge.cloud.ingest.IngestService;
@@ -108,8 +109,8 @@ class TwoInstancesTest extends ServiceTestBase {
                         requestRows, devices, requests),
                 new StreamParking(config, streams, registryB),
                 new ScannerHealth(config, clock, registryB));
-        JdbcBatchStore rowsB = new JdbcBatchStore(em, sessionFactory);
-        appendsB = new LiveAppendWriter(config, clock, metrics, streams, rowsB, "postgresql");
+        JdbcBatchStore rowsB = new JdbcBatchStore(em, sessionFactory, SqlDialect.POSTGRESQL);
+        appendsB = new LiveAppendWriter(config, clock, metrics, streams, rowsB, SqlDialect.POSTGRESQL);
         appendsB.start();
         ingestB = new IngestService(config, clock, streams, requests, metrics, appendsB, rowsB);
     }

@@ -19,6 +19,7 @@ import org.hibernate.metamodel.mapping.SelectableConsumer;
 import org.hibernate.persister.entity.EntityPersister;
 import org.junit.jupiter.api.Test;
 
+import com.reliableedge.cloud.config.SqlDialect;
 import com.reliableedge.cloud.testing.Database;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -35,6 +36,9 @@ class JdbcBatchStoreMappingTest {
     @Inject
     SessionFactory sessionFactory;
 
+    @Inject
+    SqlDialect sql;
+
     @Test
     void recordedBatchesAreWrittenWithEveryMappedColumnAsItsMappedType() {
         assertWritesAsMapped(JdbcBatchStore.BATCHES, RecordedBatchEntity.class);
@@ -48,10 +52,10 @@ class JdbcBatchStoreMappingTest {
     @Test
     void idBlocksFollowTheEntitiesGeneratorAndNeverMeetItsIds() {
         SessionFactoryImplementor factory = sessionFactory.unwrap(SessionFactoryImplementor.class);
-        IdBlocks.Layout layout = IdBlocks.Layout.of(factory, RecordedBatchEntity.class);
+        IdBlocks.Layout layout = IdBlocks.Layout.of(factory, RecordedBatchEntity.class, sql);
         assertThat(layout.sequence()).isEqualTo("backfill_id_seq");
         assertThat(layout.blockSize()).isEqualTo(50);
-        assertThat(IdBlocks.Layout.of(factory, EventEntity.class)).isEqualTo(layout);
+        assertThat(IdBlocks.Layout.of(factory, EventEntity.class, sql)).isEqualTo(layout);
 
         Set<Long> ids = new TreeSet<>();
         QuarkusTransaction.requiringNew().run(() -> {
