@@ -62,7 +62,8 @@ public class JdbcRetryQueue implements RetryQueue {
         return QuarkusTransaction.requiringNew().call(() -> claim(max, visibilityTimeout));
     }
 
-    private List<QueuedMessage> claim(int max, Duration visibilityTimeout) {
+    /** The claim, in the caller's transaction (package-private: rendered for SQL Server offline in a test). */
+    List<QueuedMessage> claim(int max, Duration visibilityTimeout) {
         Instant now = clock.instant();
         List<RetryMessageEntity> rows = em.createQuery(
                 "from RetryMessageEntity m where m.queueName = :q and m.visibleAt <= :now order by m.visibleAt",
