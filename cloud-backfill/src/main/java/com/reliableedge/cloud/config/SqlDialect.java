@@ -1,5 +1,10 @@
 package com.reliableedge.cloud.config;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
 import io.quarkus.datasource.common.runtime.DatabaseKind;
 
 /**
@@ -73,6 +78,44 @@ public enum SqlDialect {
             case H2, POSTGRESQL -> "SELECT CURRENT_TIMESTAMP";
             case MSSQL -> "SELECT DATEDIFF_BIG(MILLISECOND, CAST('1970-01-01' AS DATETIME2), SYSUTCDATETIME())";
         };
+    }
+
+    /**
+     * The largest group commit ({@code backfill.ingest.max-group}) whose statements stay within the database's
+     * parameters per statement: SQL Server takes 2,100, and a group's update of its stream rows binds 7 per stream
+     * ({@code StreamStore.writeLiveEnds}). No bound is set for H2 and PostgreSQL, as before.
+     */
+    public int maxGroup() {
+        return this == MSSQL ? 290 : Integer.MAX_VALUE;
+    }
+
+    /** A query of the database's default collation (one row, one column), or null where it needs no check. */
+    public String collationQuery() {
+        return this == MSSQL ? "SELECT CAST(DATABASEPROPERTYEX(DB_NAME(), 'Collation') AS NVARCHAR(128))" : null;
+    }
+
+    /**
+     * What a SQL Server collation does to this service's data, or empty when nothing: the schema uses
+     * {@code varchar}, which keeps characters beyond the collation's code page only with a UTF-8 collation, and
+     * ids ({@code deviceId}, {@code batchId}) are case-sensitive, which a {@code _CI} collation is not.
+     */
+    public static Optional<String> collationProblem(String collation) {
+        if (collation == null || collation.isBlank()) {
+            return Optional.of("the database's collation could not be read");
+        }
+        List<String> problems = new ArrayList<>();
+        String upper = collation.toUpperCase(Locale.ROOT);
+        if (upper.contains("_CI")) {
+            problems.add("it is case-insensitive, so ids that differ only in case (Line-1, line-1) are one");
+        }
+        if (!upper.contains("UTF8")) {
+            problems.add("it is not UTF-8, so characters of events outside its code page are not kept");
+        }
+        return problems.isEmpty()
+                ? Optional.empty()
+                : Optional.of("the database's collation " + collation + " does not fit: " + String.join("; ",
+                        problems) + " (create the database with a case-sensitive UTF-8 collation such as"
+                        + " Latin1_General_100_BIN2_UTF8)");
     }
 
     /** Whether {@link #currentTime()} reads epoch milliseconds (else a timestamp). */

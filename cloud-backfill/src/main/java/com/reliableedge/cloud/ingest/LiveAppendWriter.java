@@ -110,6 +110,10 @@ public class LiveAppendWriter {
             throw new IllegalArgumentException("backfill.ingest.writers (" + config.ingest().writers()
                     + ") and backfill.ingest.max-group (" + config.ingest().maxGroup() + ") must be at least 1");
         }
+        if (config.ingest().maxGroup() > sql.maxGroup()) {
+            throw new IllegalArgumentException("backfill.ingest.max-group (" + config.ingest().maxGroup()
+                    + ") must be at most " + sql.maxGroup() + " on " + sql + " (parameters per statement)");
+        }
         running = true;
         for (int i = 0; i < config.ingest().writers(); i++) {
             Thread t = new Thread(this::run, "ingest-writer-" + i);

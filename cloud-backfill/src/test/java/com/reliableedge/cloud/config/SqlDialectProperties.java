@@ -46,6 +46,24 @@ class SqlDialectProperties {
     }
 
     @Property
+    void aCollationFitsExactlyWhenCaseSensitiveAndUtf8(@ForAll("collations") String collation) {
+        boolean caseInsensitive = collation.contains("_CI");
+        boolean utf8 = collation.endsWith("_UTF8");
+        assertThat(SqlDialect.collationProblem(collation).isEmpty()).as(collation)
+                .isEqualTo(!caseInsensitive && utf8);
+        SqlDialect.collationProblem(collation).ifPresent(p -> assertThat(p).contains(collation)
+                .contains(caseInsensitive ? "case-insensitive" : "not UTF-8"));
+    }
+
+    @Provide
+    Arbitrary<String> collations() {
+        return net.jqwik.api.Combinators.combine(Arbitraries.of("Latin1_General_100", "SQL_Latin1_General_CP1",
+                "Japanese_XJIS_140", "Finnish_Swedish_100"), Arbitraries.of("_CI_AS", "_CS_AS", "_BIN2", "_BIN",
+                        "_CI_AI_KS", "_CS_AS_KS_WS"), Arbitraries.of("", "_SC", "_SC_UTF8", "_UTF8"))
+                .as((base, sensitivity, suffix) -> base + sensitivity + suffix);
+    }
+
+    @Property
     void theGroupLockBindsEveryIdOnceLocksAndReadsInIdOrder(@ForAll @IntRange(min = 1, max = 400) int streams) {
         String placeholders = IntStream.rangeClosed(1, streams).mapToObj(i -> "?" + i)
                 .collect(Collectors.joining(", "));

@@ -70,6 +70,32 @@ class SqlDialectTest {
     }
 
     @Test
+    void sqlServerBoundsTheGroupWithinItsParametersPerStatement() {
+        // 7 parameters per stream in the update of the stream rows, SQL Server's limit is 2,100 per statement.
+        assertThat(SqlDialect.MSSQL.maxGroup()).isEqualTo(290);
+        assertThat(7 * SqlDialect.MSSQL.maxGroup()).isLessThan(2_100);
+        assertThat(SqlDialect.H2.maxGroup()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(SqlDialect.POSTGRESQL.maxGroup()).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
+    void onlySqlServerChecksItsCollationAndOnlyACaseSensitiveUtf8OneFits() {
+        assertThat(SqlDialect.H2.collationQuery()).isNull();
+        assertThat(SqlDialect.POSTGRESQL.collationQuery()).isNull();
+        assertThat(SqlDialect.MSSQL.collationQuery()).contains("DATABASEPROPERTYEX(DB_NAME(), 'Collation')");
+        assertThat(SqlDialect.collationProblem("Latin1_General_100_BIN2_UTF8")).isEmpty();
+        assertThat(SqlDialect.collationProblem("Latin1_General_100_CS_AS_SC_UTF8")).isEmpty();
+        assertThat(SqlDialect.collationProblem("SQL_Latin1_General_CP1_CI_AS")).hasValueSatisfying(p -> assertThat(p)
+                .contains("SQL_Latin1_General_CP1_CI_AS").contains("case-insensitive").contains("not UTF-8")
+                .contains("Latin1_General_100_BIN2_UTF8"));
+        assertThat(SqlDialect.collationProblem("Latin1_General_100_CI_AS_SC_UTF8")).hasValueSatisfying(p -> assertThat(p)
+                .contains("case-insensitive").doesNotContain("not UTF-8"));
+        assertThat(SqlDialect.collationProblem("Latin1_General_BIN2")).hasValueSatisfying(p -> assertThat(p)
+                .contains("not UTF-8").doesNotContain("case-insensitive"));
+        assertThat(SqlDialect.collationProblem(null)).hasValue("the database's collation could not be read");
+    }
+
+    @Test
     void h2FormsRunOnH2() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:h2:mem:sql-dialect-test");
                 Statement s = c.createStatement()) {
