@@ -58,8 +58,10 @@ class SqlDialectProperties {
     @Provide
     Arbitrary<String> collations() {
         return net.jqwik.api.Combinators.combine(Arbitraries.of("Latin1_General_100", "SQL_Latin1_General_CP1",
-                "Japanese_XJIS_140", "Finnish_Swedish_100"), Arbitraries.of("_CI_AS", "_CS_AS", "_BIN2", "_BIN",
-                        "_CI_AI_KS", "_CS_AS_KS_WS"), Arbitraries.of("", "_SC", "_SC_UTF8", "_UTF8"))
+                "Japanese_XJIS_140", "Finnish_Swedish_100"),
+                Arbitraries.of("_CI_AS", "_CS_AS", "_BIN2", "_BIN",
+                        "_CI_AI_KS", "_CS_AS_KS_WS"),
+                Arbitraries.of("", "_SC", "_SC_UTF8", "_UTF8"))
                 .as((base, sensitivity, suffix) -> base + sensitivity + suffix);
     }
 

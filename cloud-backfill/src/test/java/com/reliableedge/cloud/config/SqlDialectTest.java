@@ -88,8 +88,9 @@ class SqlDialectTest {
         assertThat(SqlDialect.collationProblem("SQL_Latin1_General_CP1_CI_AS")).hasValueSatisfying(p -> assertThat(p)
                 .contains("SQL_Latin1_General_CP1_CI_AS").contains("case-insensitive").contains("not UTF-8")
                 .contains("Latin1_General_100_BIN2_UTF8"));
-        assertThat(SqlDialect.collationProblem("Latin1_General_100_CI_AS_SC_UTF8")).hasValueSatisfying(p -> assertThat(p)
-                .contains("case-insensitive").doesNotContain("not UTF-8"));
+        assertThat(SqlDialect.collationProblem("Latin1_General_100_CI_AS_SC_UTF8"))
+                .hasValueSatisfying(p -> assertThat(p)
+                        .contains("case-insensitive").doesNotContain("not UTF-8"));
         assertThat(SqlDialect.collationProblem("Latin1_General_BIN2")).hasValueSatisfying(p -> assertThat(p)
                 .contains("not UTF-8").doesNotContain("case-insensitive"));
         assertThat(SqlDialect.collationProblem(null)).hasValue("the database's collation could not be read");
