@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.reliableedge.cloud.health.DatabaseWritableCheck;
 import com.reliableedge.cloud.security.DeviceAuthenticator;
@@ -31,6 +33,8 @@ import com.reliableedge.cloud.testing.KafkaBrokerResource;
 import com.reliableedge.cloud.testing.KafkaProfile;
 import com.reliableedge.cloud.testing.KafkaPublisher;
 import com.reliableedge.cloud.testing.ServiceTestBase;
+import com.reliableedge.fixtures.KafkaBroker;
+import com.reliableedge.fixtures.TestPki;
 import com.reliableedge.protocol.index.IndexKind;
 import com.reliableedge.protocol.index.Window;
 import com.reliableedge.protocol.message.BatchBody;
@@ -219,6 +223,51 @@ class KafkaIngestTest extends ServiceTestBase {
             assertThat(Database.count("recorded_batch", "message_id = '" + id + "'")).isEqualTo(1);
         }
         assertThat(Database.count("stream_event")).isEqualTo(600);
+    }
+
+    @Test
+    void overSaslSslAsEventHubsSpeaksItTheConnectionStringIsThePasswordAndReadinessFollowsTheBroker(@TempDir Path dir) {
+        Edge.register("ka-5");
+        TestPki pki = TestPki.create(dir.resolve("pki"));
+        String connectionString = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=listen;"
+                + "SharedAccessKey=s3cr\"et=";
+        KafkaBroker secured = KafkaBroker.builder(dir.resolve("broker")).tls(pki).saslPlain("$ConnectionString",
+                connectionString).start();
+        try {
+            secured.createTopic("hub", 2);
+            KafkaIngest consumer = new KafkaIngest(new KafkaOptionsTest.TestKafka(Optional.of(secured
+                    .bootstrapServers()), "hub", "$Default", Optional.empty(), "SASL_SSL", "PLAIN", Optional.of(
+                            "$ConnectionString"),
+                    Optional.of(connectionString), Optional.of(pki.caCertificate()
+                            .toString()),
+                    200, Duration.ofMillis(200), Duration.ofSeconds(10)), intake,
+                    devices, writable, registry);
+            consumer.start();
+            try {
+                // The test's producer goes through the broker's plain listener; the service through SASL_SSL.
+                try (KafkaPublisher kafka = new KafkaPublisher(internal(secured), "hub")) {
+                    kafka.live(null, "ka-5", "line-1", 0, 10, 1);
+                }
+                await().atMost(WAIT).until(() -> Database.count("recorded_batch") == 1);
+                await().atMost(WAIT).until(() -> consumer.state().ready());
+                secured.close();
+                await().atMost(WAIT).until(() -> !consumer.state().ready());
+            } finally {
+                consumer.stop();
+            }
+        } finally {
+            secured.close();
+        }
+    }
+
+    /** The plain listener of a secured fixture broker, as its admin client reaches it. */
+    private static String internal(KafkaBroker broker) {
+        try (Admin admin = broker.adminClient()) {
+            var node = admin.describeCluster().nodes().get().iterator().next();
+            return node.host() + ":" + node.port();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** One live batch of a stream of its own, on partition {@code stream % 4} (the device of that partition). */
