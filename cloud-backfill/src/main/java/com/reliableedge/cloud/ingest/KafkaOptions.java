@@ -98,6 +98,9 @@ record KafkaOptions(String bootstrapServers, String topic, String groupId, Strin
                 / 3))));
         // Incremental rebalances: a member joining or leaving moves only the partitions that change hands.
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // Below the 240 s after which Azure's load balancer drops an idle connection (Event Hubs' Kafka endpoint).
+        p.put(ConsumerConfig.CONNECTIONS_MAX_IDLE_MS_CONFIG, "180000");
+        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "180000");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol);

@@ -74,6 +74,7 @@ class KafkaOptionsTest {
         assertThat(p.getProperty("session.timeout.ms")).isEqualTo("10000");
         assertThat(p.getProperty("heartbeat.interval.ms")).isEqualTo("3000");
         assertThat(p.getProperty("security.protocol")).isEqualTo("PLAINTEXT");
+        assertThat(p.getProperty("connections.max.idle.ms")).isEqualTo("180000");
         assertThat(p).doesNotContainKey("sasl.jaas.config");
         assertThat(o.topic()).isEqualTo("device-messages");
     }
