@@ -78,7 +78,9 @@ class TwoCloudInstancesKafkaIT extends ScenarioBase {
                         "quarkus.datasource.jdbc.url", jdbc,
                         "quarkus.datasource.username", "postgres",
                         "quarkus.datasource.password", "postgres",
-                        "backfill.ingest.kafka.group-id", GROUP))
+                        "backfill.ingest.kafka.group-id", GROUP,
+                        // A killed instance's partitions move after this, not after the default 45 s.
+                        "backfill.ingest.kafka.session-timeout", "6s"))
                 .withCloudConfig(instance("a")));
         AppProcess b = system.startAnotherCloud("b", instance("b"));
         watchRequests(jdbc);
