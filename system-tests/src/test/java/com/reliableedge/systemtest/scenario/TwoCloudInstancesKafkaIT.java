@@ -56,6 +56,8 @@ class TwoCloudInstancesKafkaIT extends ScenarioBase {
     private Mosquitto broker;
     private MqttToKafkaRoute route;
     private ScheduledExecutorService watcher;
+    /** The watcher's connection, used by its one thread only. */
+    private Connection watching;
 
     private final List<String> overlaps = new CopyOnWriteArrayList<>();
     private final AtomicLong requestedSeen = new AtomicLong();
@@ -172,32 +174,51 @@ class TwoCloudInstancesKafkaIT extends ScenarioBase {
     private void watchRequests(String jdbc) {
         watcher = Executors.newSingleThreadScheduledExecutor();
         watcher.scheduleWithFixedDelay(() -> {
-            try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT r.request_id, r.stream_id, r.start_index, r.end_index,"
-                            + " o.request_id, o.start_index, o.end_index, (SELECT COUNT(*) FROM backfill_request"
-                            + " WHERE state = 'REQUESTED') FROM (SELECT 1) one LEFT JOIN backfill_request r ON"
-                            + " r.state = 'REQUESTED' LEFT JOIN backfill_request o ON o.state = 'REQUESTED' AND"
-                            + " o.stream_id = r.stream_id AND o.request_id > r.request_id AND o.start_index <"
-                            + " r.end_index AND r.start_index < o.end_index")) {
-                long requested = 0;
-                while (rs.next()) {
-                    requested = rs.getLong(8);
-                    if (rs.getString(5) != null) {
-                        overlaps.add(String.format("stream %d: %s [%d, %d) and %s [%d, %d)", rs.getLong(2), rs
-                                .getString(1), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getLong(6),
-                                rs
-                                        .getLong(7)));
-                    }
+            try {
+                if (watching == null) {
+                    watching = DriverManager.getConnection(jdbc, "postgres", "postgres");
                 }
-                snapshots.incrementAndGet();
-                if (requested > 0) {
-                    requestedSeen.incrementAndGet();
-                }
+                snapshot(watching);
             } catch (SQLException e) {
-                // Before the schema exists, or a connection refused under load: the next snapshot tries again.
+                // Before the schema exists, or a connection lost under load: the next snapshot tries again.
+                closeQuietly(watching);
+                watching = null;
             }
         }, 0, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private void snapshot(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT r.request_id, r.stream_id, r.start_index, r.end_index,"
+                        + " o.request_id, o.start_index, o.end_index, (SELECT COUNT(*) FROM backfill_request"
+                        + " WHERE state = 'REQUESTED') FROM (SELECT 1) one LEFT JOIN backfill_request r ON"
+                        + " r.state = 'REQUESTED' LEFT JOIN backfill_request o ON o.state = 'REQUESTED' AND"
+                        + " o.stream_id = r.stream_id AND o.request_id > r.request_id AND o.start_index <"
+                        + " r.end_index AND r.start_index < o.end_index")) {
+            long requested = 0;
+            while (rs.next()) {
+                requested = rs.getLong(8);
+                if (rs.getString(5) != null) {
+                    overlaps.add(String.format("stream %d: %s [%d, %d) and %s [%d, %d)", rs.getLong(2), rs
+                            .getString(1), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getLong(6), rs
+                                    .getLong(7)));
+                }
+            }
+            snapshots.incrementAndGet();
+            if (requested > 0) {
+                requestedSeen.incrementAndGet();
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // it is being replaced
+            }
+        }
     }
 
     private static List<String> duplicateEvents(String jdbc) throws SQLException {
@@ -217,6 +238,8 @@ class TwoCloudInstancesKafkaIT extends ScenarioBase {
     void stopEverything() throws Exception {
         if (watcher != null) {
             watcher.shutdownNow();
+            watcher.awaitTermination(5, TimeUnit.SECONDS);
+            closeQuietly(watching);
         }
         stopSystem();
         if (route != null) {
