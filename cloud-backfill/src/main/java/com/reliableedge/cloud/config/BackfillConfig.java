@@ -149,6 +149,9 @@ public interface BackfillConfig {
 
         /** MQTT ingest, beside HTTP: on when {@code backfill.ingest.mqtt.url} is set. */
         Mqtt mqtt();
+
+        /** Kafka ingest, beside HTTP: on when {@code backfill.ingest.kafka.bootstrap-servers} is set. */
+        Kafka kafka();
     }
 
     /** The MQTT ingest's broker and session (PROTOCOL.md section 7). */
@@ -169,6 +172,53 @@ public interface BackfillConfig {
 
         /** Subscribe {@code $share/{group}/devices/+/messages/events/#}, so that instances split the messages. */
         Optional<String> sharedGroup();
+    }
+
+    /**
+     * The Kafka ingest's cluster, topic and consumer group (also Azure Event Hubs' Kafka endpoint: SASL_SSL, PLAIN,
+     * user {@code $ConnectionString}, the namespace's connection string as password).
+     */
+    interface Kafka {
+        /** {@code host:port[,host:port…]}; unset turns Kafka ingest off. */
+        Optional<String> bootstrapServers();
+
+        /** The topic device messages arrive on, keyed by device id. */
+        @WithDefault("device-messages")
+        String topic();
+
+        /** The consumer group: instances of one group split the topic's partitions. */
+        @WithDefault("cloud-backfill")
+        String groupId();
+
+        /** The Kafka client id; unset: the client's own. */
+        Optional<String> clientId();
+
+        /** {@code PLAINTEXT}, {@code SSL}, {@code SASL_PLAINTEXT} or {@code SASL_SSL}. */
+        @WithDefault("PLAINTEXT")
+        String securityProtocol();
+
+        /** For {@code SASL_*}: {@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}. */
+        @WithDefault("PLAIN")
+        String saslMechanism();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** A PEM file of CA certificates trusted for {@code SSL}/{@code SASL_SSL}; unset: the JVM's trust. */
+        Optional<String> trustStore();
+
+        /** Most records one poll returns; they are recorded (side by side across devices) before the next poll. */
+        @WithDefault("200")
+        int maxPollRecords();
+
+        /** How long one poll waits for records. */
+        @WithDefault("1s")
+        Duration pollTimeout();
+
+        /** A consumer not heard from for this long leaves the group and its partitions move to the others. */
+        @WithDefault("45s")
+        Duration sessionTimeout();
     }
 
     /** Where requests are split (PROTOCOL.md section 6). */

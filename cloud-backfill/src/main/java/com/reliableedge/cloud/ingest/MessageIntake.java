@@ -31,7 +31,9 @@ public class MessageIntake {
 
     /** The binding a message came by: errors name its fields as that binding spells them. */
     public enum Binding {
-        HTTP(HttpHeaderCodec.MESSAGE_ID), MQTT(MqttTopicCodec.SYSTEM_MESSAGE_ID);
+        HTTP(HttpHeaderCodec.MESSAGE_ID), MQTT(MqttTopicCodec.SYSTEM_MESSAGE_ID),
+        /** Kafka record headers are named as on HTTP. */
+        KAFKA(HttpHeaderCodec.MESSAGE_ID);
 
         final String messageIdField;
 
