@@ -103,12 +103,15 @@ class TwoCloudInstancesKafkaIT extends ScenarioBase {
         system.edge().startAndAwaitReady(Duration.ofSeconds(60));
 
         // Mid-stream: the owner of the device's partition dies with records polled and not yet committed.
-        String owner = ownerOf(partitionOf(system.setup().deviceId()));
+        int partition = partitionOf(system.setup().deviceId());
+        String owner = ownerOf(partition);
         AppProcess victim = owner.startsWith("cloud-a") ? system.cloud() : b;
         AppProcess survivor = victim == b ? system.cloud() : b;
         String survivorClient = victim == b ? "cloud-a" : "cloud-b";
         victim.kill();
         faults++;
+        System.out.printf("killed %s (owner of partition %d) with %d messages routed; %s survives%n", owner,
+                partition, route.routed(), survivorClient);
         system.useCloud(survivor);
         awaitUntil("the survivor owns all 4 partitions", Duration.ofSeconds(45), () -> {
             Map<String, Integer> owned = partitionsByClient();
@@ -119,6 +122,8 @@ class TwoCloudInstancesKafkaIT extends ScenarioBase {
         watcher.shutdownNow();
         watcher.awaitTermination(5, TimeUnit.SECONDS);
 
+        System.out.printf("request table: %d snapshots, %d with a request REQUESTED; %d messages routed%n",
+                snapshots.get(), requestedSeen.get(), route.routed());
         JsonNode completed = system.api().backfills("COMPLETED");
         assertThat(completed.size()).as("backfill requests answered for the wiped edge's hole").isPositive();
         assertThat(duplicateEvents(jdbc)).as("events stored twice (stream_id, idx)").isEmpty();
@@ -200,7 +205,8 @@ class TwoCloudInstancesKafkaIT extends ScenarioBase {
                 requested = rs.getLong(8);
                 if (rs.getString(5) != null) {
                     overlaps.add(String.format("stream %d: %s [%d, %d) and %s [%d, %d)", rs.getLong(2), rs
-                            .getString(1), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getLong(6), rs
+                            .getString(1), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getLong(6),
+                            rs
                                     .getLong(7)));
                 }
             }
