@@ -56,4 +56,28 @@ public final class Bindings {
                         "backfill.invoker.iothub.connection-string", serviceConnectionString,
                         "backfill.invoker.iothub.trust-store", caCertificate.toString()));
     }
+
+    /**
+     * IoT Hub with message routing to Kafka (Event Hubs' Kafka endpoint): the edge publishes on the plain MQTT broker
+     * as over {@link #mqtt}; a route ({@code MqttToKafkaRoute}) moves each message to {@code topic}; the cloud
+     * ingests from Kafka only and sends the backfill method through the broker. Each cloud instance needs its own
+     * {@code backfill.invoker.mqtt.client-id} and {@code backfill.ingest.kafka.client-id}.
+     *
+     * @param brokerUrl {@code tcp://127.0.0.1:PORT}
+     * @param bootstrapServers {@code 127.0.0.1:PORT}
+     */
+    public static RelaySystem.Setup kafka(RelaySystem.Setup setup, String brokerUrl, String bootstrapServers,
+            String topic) {
+        return setup.withTransport("mqtt")
+                .withEdgeConfig(Map.of(
+                        "relay.upstream.kind", "mqtt",
+                        "relay.upstream.mqtt.url", brokerUrl,
+                        "relay.upstream.mqtt.timeout", "5s",
+                        "relay.upstream.mqtt.keep-alive", "10s"))
+                .withCloudConfig(Map.of(
+                        "backfill.ingest.kafka.bootstrap-servers", bootstrapServers,
+                        "backfill.ingest.kafka.topic", topic,
+                        "backfill.invoker.kind", "mqtt",
+                        "backfill.invoker.mqtt.url", brokerUrl));
+    }
 }

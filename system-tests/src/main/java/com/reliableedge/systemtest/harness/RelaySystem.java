@@ -100,6 +100,7 @@ public final class RelaySystem implements Closeable {
     private final FaultProxy upstream;
     private final FaultProxy methods;
     private final AppProcess cloud;
+    private final List<AppProcess> otherClouds = new ArrayList<>();
     private AppProcess edge;
     private CloudClient api;
     private String connectionString;
@@ -152,6 +153,28 @@ public final class RelaySystem implements Closeable {
 
     public AppProcess edge() {
         return edge;
+    }
+
+    /**
+     * Starts another instance of the cloud package on its own port, with the first one's configuration plus
+     * {@code more} (the instance's own client ids), its log {@code cloud-backfill-<name>.log}; ready on return and
+     * stopped with the system. The instances share what the configuration points them at (a database, a broker).
+     */
+    public AppProcess startAnotherCloud(String name, Map<String, String> more) throws IOException,
+            InterruptedException {
+        Map<String, String> config = cloudConfig();
+        config.putAll(more);
+        Path jar = setup.root().resolve("cloud-backfill/target/" + setup.cloudApp() + "/quarkus-run.jar");
+        AppProcess another = AppProcess.builder("cloud-backfill-" + name, jar).config(config).jvmFlags(setup
+                .jvmFlags()).log(setup.work().resolve("cloud-backfill-" + name + ".log")).build();
+        otherClouds.add(another);
+        another.startAndAwaitReady(Duration.ofSeconds(90));
+        return another;
+    }
+
+    /** Points {@link #api()} (and so the checks) at another cloud instance, e.g. once the first one is killed. */
+    public void useCloud(AppProcess instance) {
+        api = new CloudClient(instance.baseUri(), operatorKey);
     }
 
     public String operatorKey() {
@@ -283,6 +306,7 @@ public final class RelaySystem implements Closeable {
             all.add(edge);
         }
         all.add(cloud);
+        all.addAll(otherClouds);
         all.add(upstream);
         all.add(methods);
         for (Closeable c : all) {
