@@ -31,7 +31,7 @@ public class MessageIntake {
 
     /** The binding a message came by: errors name its fields as that binding spells them. */
     public enum Binding {
-        HTTP(HttpHeaderCodec.MESSAGE_ID), MQTT(MqttTopicCodec.SYSTEM_MESSAGE_ID);
+        HTTP(HttpHeaderCodec.MESSAGE_ID), MQTT(MqttTopicCodec.SYSTEM_MESSAGE_ID), EVENTHUBS(EventHubsEvents.MESSAGE_ID);
 
         final String messageIdField;
 
