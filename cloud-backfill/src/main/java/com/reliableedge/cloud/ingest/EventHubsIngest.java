@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,7 +79,7 @@ public class EventHubsIngest {
 
     /** What readiness shows. */
     public record State(boolean enabled, boolean running, boolean ready, String namespace, String eventHubName,
-            String consumerGroup, String checkpointContainer, long checkpointed, String lastError) {
+            String consumerGroup, String checkpointContainer, long checkpointed, Instant startedAt, String lastError) {
     }
 
     private final BackfillConfig.EventHubs config;
@@ -229,13 +230,13 @@ public class EventHubsIngest {
         EventHubsSettings s = settings;
         EventProcessorClient p = processor;
         if (s == null) {
-            return new State(false, false, false, null, null, null, null, 0, null);
+            return new State(false, false, false, null, null, null, null, 0, null, null);
         }
         boolean running = p != null && p.isRunning();
         boolean ready = running && EventHubsReadiness.ready(startedAt, lastErrorAt, lastSuccessAt, clock.instant(),
                 EventHubsReadiness.QUIET);
         return new State(true, running, ready, s.fullyQualifiedNamespace(), s.eventHubName(), s.consumerGroup(), s
-                .checkpointContainer(), checkpointed.get(), lastError);
+                .checkpointContainer(), checkpointed.get(), startedAt, lastError);
     }
 
     /** The checkpoint store the processor uses (tests hand it batches of their own). */
@@ -245,7 +246,12 @@ public class EventHubsIngest {
 
     private void onError(ErrorContext error) {
         String partition = error.getPartitionContext().getPartitionId();
-        lastError = "partition " + partition + ": " + error.getThrowable();
+        Throwable t = error.getThrowable();
+        lastError = "NONE".equals(partition) && t instanceof TimeoutException
+                // The load balancer gives the hub one minute to list its partitions; the SDK logs the reason.
+                ? "load balancing: no answer from " + settings.fullyQualifiedNamespace() + "/" + settings
+                        .eventHubName() + " within a minute (unreachable, or refused the connection string's key)"
+                : "partition " + partition + ": " + t;
         lastErrorAt = clock.instant();
         Log.warnf("Event Hubs ingest: %s", lastError);
     }

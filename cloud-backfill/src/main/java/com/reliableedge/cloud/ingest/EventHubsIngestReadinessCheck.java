@@ -35,6 +35,10 @@ public class EventHubsIngestReadinessCheck implements HealthCheck {
                 .withData("checkpointed", state.checkpointed());
         if (state.lastError() != null) {
             b.withData("lastError", state.lastError());
+        } else if (!state.ready()) {
+            b.withData("waiting", "no partition opened and no batch received since the start at "
+                    + state.startedAt() + " (an instance that owns no partition is ready after "
+                    + EventHubsReadiness.QUIET.toSeconds() + " s without an error)");
         }
         return b.build();
     }
