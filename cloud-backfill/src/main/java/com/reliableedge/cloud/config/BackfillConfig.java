@@ -152,6 +152,9 @@ public interface BackfillConfig {
 
         /** Kafka ingest, beside HTTP: on when {@code backfill.ingest.kafka.bootstrap-servers} is set. */
         Kafka kafka();
+
+        /** IoT Hub's built-in endpoint (AMQP), beside HTTP: on when its connection string is set. */
+        EventHubs eventhubs();
     }
 
     /** The MQTT ingest's broker and session (PROTOCOL.md section 7). */
@@ -219,6 +222,29 @@ public interface BackfillConfig {
         /** A consumer not heard from for this long leaves the group and its partitions move to the others. */
         @WithDefault("45s")
         Duration sessionTimeout();
+    }
+
+    /** The Event Hubs ingest: IoT Hub's built-in (Event Hub-compatible) endpoint, checkpoints in Azure Blob storage. */
+    interface EventHubs {
+        /**
+         * The Event Hub-compatible endpoint's connection string
+         * ({@code Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…;EntityPath=…}); unset turns it off.
+         */
+        Optional<String> connectionString();
+
+        /** The Event Hub-compatible name; needed when the connection string has no {@code EntityPath}. */
+        Optional<String> eventHubName();
+
+        /** The consumer group every instance of the service shares (give the service a group of its own). */
+        @WithDefault("$Default")
+        String consumerGroup();
+
+        /** The Azure Storage connection string of the checkpoints; required when the ingest is on. */
+        Optional<String> checkpointConnectionString();
+
+        /** The Blob container of checkpoints and partition ownership, created when missing. */
+        @WithDefault("backfill-checkpoints")
+        String checkpointContainer();
     }
 
     /** Where requests are split (PROTOCOL.md section 6). */

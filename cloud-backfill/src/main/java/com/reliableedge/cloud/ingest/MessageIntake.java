@@ -33,7 +33,7 @@ public class MessageIntake {
     public enum Binding {
         HTTP(HttpHeaderCodec.MESSAGE_ID), MQTT(MqttTopicCodec.SYSTEM_MESSAGE_ID),
         /** Kafka record headers are named as on HTTP. */
-        KAFKA(HttpHeaderCodec.MESSAGE_ID);
+        KAFKA(HttpHeaderCodec.MESSAGE_ID), EVENTHUBS(EventHubsEvents.MESSAGE_ID);
 
         final String messageIdField;
 
