@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,7 +30,7 @@ import com.reliableedge.systemtest.harness.RelaySystem;
  * {@code backfill.queue.kind=azure-storage-queue}). The edge's history reads take longer than the cloud's request
  * expiry, so accepted requests expire unanswered and come back from the queue as new attempts. Azurite is stopped
  * mid-run with retry messages in it, while the edge box is replaced (a new hole, whose accepted requests cannot be
- * enqueued), and started again on the same port and data. At the end every event is served exactly once, every
+ * enqueued: the expiry sweep covers them), and started again on the same port and data once such a request exists. At the end every event is served exactly once, every
  * request is COMPLETED, both queues are empty, and the cloud's readiness, if it went DOWN, said why and came back.
  */
 class AzureQueueEndToEndIT extends ScenarioBase {
@@ -72,9 +74,13 @@ class AzureQueueEndToEndIT extends ScenarioBase {
 
         azurite.stop();
         faults++;
+        Instant stoppedAt = Instant.now();
         // A new hole while the queue is down: its requests are accepted, but their retry messages cannot be sent.
         replaceEdge();
-        holdFor(Duration.ofSeconds(4));
+        awaitUntil("a request accepted while the queue is down", Duration.ofSeconds(30),
+                () -> acceptedSince(stoppedAt));
+        // Long enough for the after-commit send to use up its tries (about 2 s).
+        holdFor(Duration.ofSeconds(3));
         azurite.start();
         faults++;
 
@@ -91,14 +97,18 @@ class AzureQueueEndToEndIT extends ScenarioBase {
                 () -> retry.getProperties().getApproximateMessagesCount() == 0);
         assertThat(poison.getProperties().getApproximateMessagesCount()).as("messages in the poison queue").isZero();
         awaitUntil("the cloud is ready", Duration.ofSeconds(10), () -> status("/q/health/ready") == 200);
+        assertThat(Files.readString(system.cloud().log())).as("a retry message lost while Azurite was down (see %s)",
+                system.cloud().log()).contains("not sent after its commit");
         for (String body : downReadiness) {
             assertThat(reasons(body)).as("a DOWN readiness names its reason: %s", body).isNotEmpty();
         }
+        assertThat(downReadiness).as("readiness while Azurite was down").anySatisfy(body -> assertThat(reasons(
+                body)).contains("gap-scanner").contains("retry queue"));
         System.out.printf("AzureQueueEndToEndIT: %d requests, highest attempt %d, %d retry messages before the"
                 + " outage; readiness DOWN %d times while polled (%s); liveness DOWN %d times (%s)%n", all.size(),
                 attempts, messagesBeforeOutage, downReadiness.size(), downReadiness.isEmpty()
                         ? "-"
-                        : reasons(downReadiness.get(0)),
+                        : reasons(downReadiness.get(downReadiness.size() - 1)),
                 downLiveness.size(), downLiveness.isEmpty() ? "-" : reasons(downLiveness.get(0)));
         assertThat(downLiveness).as("liveness stays UP while the queue is down").isEmpty();
     }
@@ -110,6 +120,16 @@ class AzureQueueEndToEndIT extends ScenarioBase {
         faults += 2;
         holdFor(Duration.ofSeconds(4));
         system.edge().startAndAwaitReady(Duration.ofSeconds(60));
+    }
+
+    /** Whether a request created after {@code t} is REQUESTED: the edge accepted it since. */
+    private boolean acceptedSince(Instant t) throws IOException, InterruptedException {
+        for (JsonNode r : system.api().backfills("REQUESTED")) {
+            if (Instant.parse(r.path("createdAt").asText()).isAfter(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int maxAttempt() throws IOException, InterruptedException {
