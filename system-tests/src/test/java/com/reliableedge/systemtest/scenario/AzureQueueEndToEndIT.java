@@ -51,6 +51,7 @@ class AzureQueueEndToEndIT extends ScenarioBase {
                 "backfill.queue.kind", "azure-storage-queue",
                 "backfill.queue.connection-string", azurite.connectionString(),
                 "backfill.queue.name", QUEUE,
+                "backfill.detection-delay", "2s",
                 // Shorter than the edge's history reads: the first attempt of each request expires unanswered.
                 "backfill.expiry", "3s",
                 // Expired attempts are re-requested, not given up: every request must end COMPLETED.
@@ -63,7 +64,6 @@ class AzureQueueEndToEndIT extends ScenarioBase {
         watchHealth();
 
         awaitUntil("data flows", Duration.ofSeconds(30), () -> system.api().streams().size() == 3);
-        holdFor(Duration.ofSeconds(3));
         replaceEdge();
 
         awaitUntil("an expired request came back from the queue as a second attempt", Duration.ofSeconds(40),
@@ -118,7 +118,7 @@ class AzureQueueEndToEndIT extends ScenarioBase {
         system.edge().kill();
         system.wipeEdgeData();
         faults += 2;
-        holdFor(Duration.ofSeconds(4));
+        holdFor(Duration.ofSeconds(2));
         system.edge().startAndAwaitReady(Duration.ofSeconds(60));
     }
 
