@@ -13,6 +13,8 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueClientBuilder;
 import com.azure.storage.queue.QueueServiceVersion;
@@ -36,6 +38,13 @@ public class AzureStorageRetryQueue implements RetryQueue {
 
     /** Messages never expire on their own (Azure's default is 7 days); only a delete removes one. */
     private static final Duration NO_EXPIRY = Duration.ofSeconds(-1);
+    /**
+     * A few quick retries, each try bounded: the SDK's default (4 tries, 4 s to 28 s apart, no per-try limit) held
+     * a scan and each after-commit send for about 45 s per call while the queue was down, and indefinitely on a
+     * connection that hangs; the expiry sweep covers what a failed call leaves behind.
+     */
+    static final RequestRetryOptions RETRIES = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3,
+            Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofSeconds(2), null);
     /** Azure receives at most this many messages per call. */
     private static final int MAX_PER_RECEIVE = 32;
 
@@ -70,7 +79,7 @@ public class AzureStorageRetryQueue implements RetryQueue {
     static QueueClient client(String connectionString, String name) {
         // A pinned service version: Azurite (tests) accepts it, and the wire format does not move under us.
         return new QueueClientBuilder().connectionString(connectionString).queueName(name)
-                .serviceVersion(QueueServiceVersion.V2025_11_05).buildClient();
+                .serviceVersion(QueueServiceVersion.V2025_11_05).retryOptions(RETRIES).buildClient();
     }
 
     @Override

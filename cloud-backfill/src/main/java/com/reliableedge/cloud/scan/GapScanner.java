@@ -100,9 +100,20 @@ public class GapScanner {
         try {
             int created = planRequests();
             int sent = dispatcher.dispatchDue();
-            int received = retries.drain();
+            int received = 0;
+            RuntimeException queueFailure = null;
+            try {
+                received = retries.drain();
+            } catch (RuntimeException e) {
+                queueFailure = e;
+            }
+            // The sweep needs only the database: a queue that is down must not strand the expired requests.
             int swept = retries.sweepExpired();
             refreshRequestMetrics();
+            if (queueFailure != null) {
+                throw new IllegalStateException("retry queue: consuming retry messages failed (expired requests"
+                        + " were swept): " + describe(queueFailure), queueFailure);
+            }
             report = new ScanReport(created, sent, received, swept);
         } catch (RuntimeException | Error e) {
             health.failed(e);
@@ -111,6 +122,18 @@ public class GapScanner {
         health.succeeded();
         metrics.scanned(Duration.ofNanos(System.nanoTime() - start));
         return report;
+    }
+
+    /** The failure and its root cause, each with its type, for the health check's reason. */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String first = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return root == e
+                ? first
+                : first + " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 
     /**
