@@ -7,8 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +83,7 @@ public class KafkaIngest {
 
     private KafkaOptions options;
     private volatile Thread poller;
-    private volatile ExecutorService[] lanes;
+    private volatile DeviceLanes lanes;
     private volatile CountDownLatch stopSignal;
     private volatile boolean stopping;
     private volatile boolean joined;
@@ -133,13 +131,9 @@ public class KafkaIngest {
         options = KafkaOptions.of(config);
         stopping = false;
         stopSignal = new CountDownLatch(1);
-        lanes = new ExecutorService[LANES];
-        for (int i = 0; i < LANES; i++) {
-            String name = "kafka-ingest-" + i;
-            lanes[i] = Executors.newSingleThreadExecutor(r -> daemon(r, name));
-        }
+        lanes = new DeviceLanes("kafka-ingest", LANES);
         Log.infof("Kafka ingest: %s", options.describe());
-        Thread t = daemon(this::run, "kafka-ingest-poll");
+        Thread t = DeviceLanes.daemon(this::run, "kafka-ingest-poll");
         poller = t;
         t.start();
     }
@@ -165,13 +159,7 @@ public class KafkaIngest {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
-            for (ExecutorService lane : lanes) {
-                // Not shutdownNow: an interrupt in the middle of a commit makes H2 close the database.
-                lane.shutdown();
-            }
-            for (ExecutorService lane : lanes) {
-                awaitQuietly(lane);
-            }
+            lanes.shutdown();
             poller = null;
             joined = false;
             connected = false;
@@ -308,7 +296,7 @@ public class KafkaIngest {
             }
         };
         try {
-            lanes[Math.floorMod(message.deviceId().hashCode(), LANES)].execute(task);
+            lanes.execute(message.deviceId(), task);
         } catch (RejectedExecutionException e) {
             // Stopping: left uncommitted for the next reader.
             finished.countDown();
@@ -437,17 +425,4 @@ public class KafkaIngest {
         return s.length() > 120 ? s.substring(0, 120) + "…" : s;
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
-    private static void awaitQuietly(ExecutorService executor) {
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

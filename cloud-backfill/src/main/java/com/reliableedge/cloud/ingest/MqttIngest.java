@@ -3,7 +3,6 @@ package com.reliableedge.cloud.ingest;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -78,7 +77,7 @@ public class MqttIngest {
 
     private MqttOptions options;
     private volatile ScheduledExecutorService control;
-    private volatile ExecutorService[] lanes;
+    private volatile DeviceLanes lanes;
     private final AtomicInteger failures = new AtomicInteger();
     /** Messages this instance acknowledged (recorded, duplicate or skipped). */
     private final AtomicLong acknowledged = new AtomicLong();
@@ -122,12 +121,8 @@ public class MqttIngest {
         }
         options = MqttOptions.of(config);
         stopping = false;
-        control = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mqtt-ingest-control"));
-        lanes = new ExecutorService[LANES];
-        for (int i = 0; i < LANES; i++) {
-            String name = "mqtt-ingest-" + i;
-            lanes[i] = Executors.newSingleThreadExecutor(r -> daemon(r, name));
-        }
+        control = Executors.newSingleThreadScheduledExecutor(r -> DeviceLanes.daemon(r, "mqtt-ingest-control"));
+        lanes = new DeviceLanes("mqtt-ingest", LANES);
         Log.infof("MQTT ingest: %s as %s, subscribing %s", options.url(), options.clientId(), options.topicFilter());
         control.execute(this::connect);
     }
@@ -139,20 +134,14 @@ public class MqttIngest {
         }
         stopping = true;
         control.shutdownNow();
-        awaitQuietly(control);
+        DeviceLanes.awaitQuietly(control);
         Session s = session;
         if (s != null) {
             s.close(true);
         }
-        for (ExecutorService lane : lanes) {
-            // Not shutdownNow: an interrupt in the middle of a commit makes H2 close the database for the whole
-            // process. The running message finishes (unacknowledged, as the session is closed); queued ones see
-            // the closed session and stop.
-            lane.shutdown();
-        }
-        for (ExecutorService lane : lanes) {
-            awaitQuietly(lane);
-        }
+        // The running message finishes (unacknowledged, as the session is closed); queued ones see the closed
+        // session and stop.
+        lanes.shutdown();
         control = null;
         session = null;
     }
@@ -336,7 +325,7 @@ public class MqttIngest {
                 finish(f, retry);
             };
             try {
-                lanes[Math.floorMod(deviceId.hashCode(), LANES)].execute(task);
+                lanes.execute(deviceId, task);
             } catch (RejectedExecutionException e) {
                 // Stopping: left unacknowledged for the next session.
             }
@@ -419,12 +408,6 @@ public class MqttIngest {
         return topic.length() > 120 ? topic.substring(0, 120) + "…" : topic;
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
     private static void closeQuietly(MqttClient client) {
         try {
             client.close(true);
@@ -433,11 +416,4 @@ public class MqttIngest {
         }
     }
 
-    private static void awaitQuietly(ExecutorService executor) {
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }
