@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -62,6 +63,51 @@ public interface RelayConfig {
         int maxEventsPerPoll();
 
         Simulator simulator();
+
+        /** {@code relay.source.kind=jdbc}: a SQL historian (edge-relay README, "SQL historian source"). */
+        Jdbc jdbc();
+    }
+
+    /** A SQL historian read by JDBC; {@code com.reliableedge.edge.source.jdbc.JdbcSettings} validates it. */
+    interface Jdbc {
+        /** The JDBC URL; required for kind {@code jdbc}. */
+        Optional<String> url();
+
+        Optional<String> user();
+
+        Optional<String> password();
+
+        /** Least spacing of two queries of one stream's live feed. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** How long a row may take to commit after its index (time) or after a higher index was seen (sequence). */
+        @WithDefault("5s")
+        Duration settleLag();
+
+        /** Per {@code batchId}: the table or query of the stream. */
+        Map<String, JdbcStream> streams();
+    }
+
+    interface JdbcStream {
+        /** A table (or {@code schema.table}); either this or {@code query}. */
+        Optional<String> table();
+
+        /** A query with two {@code ?} parameters, the window's start (inclusive) and end (exclusive). */
+        Optional<String> query();
+
+        Optional<String> indexColumn();
+
+        /** Columns of each event besides the index; all other columns when unset. */
+        Optional<List<String>> valueColumns();
+
+        /** {@code time} or {@code sequence}. */
+        @WithDefault("time")
+        String indexKind();
+
+        /** {@code integer} (epoch milliseconds for time) or {@code timestamp} (time only). */
+        @WithDefault("integer")
+        String indexType();
     }
 
     interface Simulator {

@@ -8,7 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import com.reliableedge.edge.config.MonotonicClock;
 import com.reliableedge.edge.config.RelayConfig;
+import com.reliableedge.edge.source.jdbc.JdbcSettings;
+import com.reliableedge.edge.source.jdbc.JdbcSource;
 import com.reliableedge.protocol.index.IndexKind;
 
 /** Builds the configured source adapter ({@code relay.source.kind}). */
@@ -17,8 +20,11 @@ public class SourceProducer {
 
     @Produces
     @Singleton
-    SourceAdapter source(RelayConfig config, Clock clock) {
+    SourceAdapter source(RelayConfig config, Clock clock, MonotonicClock monotonic) {
         String kind = config.source().kind();
+        if ("jdbc".equals(kind)) {
+            return new JdbcSource(JdbcSettings.from(config.source().jdbc()), clock, monotonic);
+        }
         if (!"simulator".equals(kind)) {
             throw new IllegalStateException("relay.source.kind '" + kind + "' is not available; use 'simulator'");
         }
