@@ -120,6 +120,8 @@ public class JdbcSource implements SourceAdapter, AutoCloseable {
                             Long.MIN_VALUE, now, settings.settleLag().toMillis());
             if (sequence) {
                 feed.heads.observe(now, feed.watermark);
+            } else {
+                query.probe(c, feed.watermark);
             }
             feed.started = true;
             feed.connected = true;
@@ -131,6 +133,9 @@ public class JdbcSource implements SourceAdapter, AutoCloseable {
             feed.heads.observe(now, query.head(c, feed.watermark));
             end = PollWindow.sequenceEnd(feed.watermark, feed.heads.settled(now, settings.settleLag().toMillis()));
         } else {
+            if (!feed.connected) {
+                query.probe(c, feed.watermark);
+            }
             end = PollWindow.timeEnd(feed.watermark, now, settings.settleLag().toMillis());
         }
         if (!feed.connected) {

@@ -174,6 +174,17 @@ final class StreamQuery {
         return new Page(whole, cut.readTo());
     }
 
+    /** Runs the page query over an empty window: throws when the stream cannot be read now. */
+    void probe(Connection c, long at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(pageSql)) {
+            bindWindow(ps, stream, at, at);
+            ps.setInt(3, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+            }
+        }
+    }
+
     /** {@code max(index) + 1} over the rows at or above {@code from}, or {@code from} when there are none. */
     long head(Connection c, long from) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(headSql)) {
