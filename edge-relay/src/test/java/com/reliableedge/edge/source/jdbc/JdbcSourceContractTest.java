@@ -94,7 +94,8 @@ abstract class JdbcSourceContractTest extends SourceAdapterContractTest {
     /** Rows of line-1 at every multiple of 10 ms up to {@code to}, one seq-1 row per call: one transaction. */
     private void fill(long to) {
         Connection c = writer();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO readings (ts, value, tag, ok) VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c
+                .prepareStatement("INSERT INTO readings (ts, value, tag, ok) VALUES (?, ?, ?, ?)")) {
             c.setAutoCommit(false);
             long t = filledTo - Math.floorMod(filledTo, 10) + 10;
             for (; t <= to; t += 10) {
