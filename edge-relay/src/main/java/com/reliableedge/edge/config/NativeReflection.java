@@ -19,7 +19,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 "org.eclipse.paho.client.mqttv3.logging.JSR47Logger",
                 "org.eclipse.paho.client.mqttv3.internal.ResourceBundleCatalog",
                 "org.eclipse.paho.client.mqttv3.internal.TCPNetworkModuleFactory",
-                "org.eclipse.paho.client.mqttv3.internal.SSLNetworkModuleFactory"})
+                "org.eclipse.paho.client.mqttv3.internal.SSLNetworkModuleFactory",
+                // The jdbc source finds PostgreSQL's driver through DriverManager (ServiceLoader); its events are
+                // written with Jackson's streaming generator, which needs no reflection.
+                "org.postgresql.Driver"})
 public final class NativeReflection {
 
     private NativeReflection() {
