@@ -66,7 +66,7 @@ class JdbcSourceWiringTest {
         assertThat(source).isInstanceOf(JdbcSource.class);
         assertThat(source.streams()).containsExactly(new StreamInfo("alarms", IndexKind.SEQUENCE), new StreamInfo(
                 "line-1", IndexKind.TIME));
-        // The ingest loop polls it: the feed has started, so a history read of the recent past works.
+        // A history read through the adapter the app built.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(source.read("line-1",
                 new com.reliableedge.protocol.index.Window(0, 1), 10).readTo()).isEqualTo(1));
     }
