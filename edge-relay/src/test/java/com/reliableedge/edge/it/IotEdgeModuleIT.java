@@ -116,6 +116,8 @@ class IotEdgeModuleIT {
             // auto: no connection string, IOTEDGE_* set, so a module; the device id is IOTEDGE_DEVICEID's.
             settings.put("relay.source.simulator.streams", "line-1");
             settings.put("relay.batch.max-span", "1s");
+            // Sends refused before the SDK connected back off; keep that short so the test does not wait on it.
+            settings.put("relay.sender.max-backoff", "1s");
             try (AppProcess relay = AppProcess.builder("edge-relay", Path.of("target", "quarkus-app",
                     "quarkus-run.jar")).config(settings).env(env).jvmFlags(List.of("-Xmx96m", "-XX:+UseSerialGC",
                             "-XX:TieredStopAtLevel=1"))
