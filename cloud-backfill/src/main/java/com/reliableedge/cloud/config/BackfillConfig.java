@@ -346,6 +346,12 @@ public interface BackfillConfig {
 
         /** PEM file of CA certificates trusted beside the JVM's (for a local stand-in of the hub). */
         Optional<Path> trustStore();
+
+        /**
+         * When set, the method is called on this module of each device (edge relays deployed as IoT Edge modules,
+         * all under this module name) instead of on the device.
+         */
+        Optional<String> moduleId();
     }
 
     interface Queue {

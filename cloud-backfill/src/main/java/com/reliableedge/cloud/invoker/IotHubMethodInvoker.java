@@ -36,6 +36,10 @@ import com.reliableedge.protocol.method.BackfillRequest;
  * With a hub's connection string the SDK does everything. A {@code HostName} with a port ({@code 127.0.0.1:8443}: a
  * local stand-in of the hub; the SDK's own connection string parser refuses ports) is reached through the SDK's
  * {@code (host, AzureSasCredential)} constructor instead, with a service SAS token this class signs and renews.
+ *
+ * <p>
+ * With a module id ({@code backfill.invoker.iothub.module-id}) the method is called on that module of the target
+ * device ({@code /twins/{device}/modules/{module}/methods}): edge relays deployed as Azure IoT Edge modules.
  */
 public final class IotHubMethodInvoker implements MethodInvoker {
 
@@ -49,6 +53,7 @@ public final class IotHubMethodInvoker implements MethodInvoker {
     private final Duration tokenTtl;
     private final ServiceKey serviceKey;
     private final AzureSasCredential credential;
+    private final Optional<String> moduleId;
     private volatile Instant tokenExpiry;
 
     /** What a service connection string names. */
@@ -65,6 +70,13 @@ public final class IotHubMethodInvoker implements MethodInvoker {
      */
     public IotHubMethodInvoker(String connectionString, Optional<Path> trustStore, Duration connectTimeout,
             Duration responseTimeout, Duration tokenTtl, Clock clock) {
+        this(connectionString, trustStore, connectTimeout, responseTimeout, tokenTtl, clock, Optional.empty());
+    }
+
+    /** As above, calling the method on module {@code moduleId} of each device when one is given. */
+    public IotHubMethodInvoker(String connectionString, Optional<Path> trustStore, Duration connectTimeout,
+            Duration responseTimeout, Duration tokenTtl, Clock clock, Optional<String> moduleId) {
+        this.moduleId = moduleId;
         this.serviceKey = parse(connectionString);
         this.connectSeconds = (int) Math.max(0, ceilSeconds(connectTimeout));
         this.responseSeconds = (int) Math.max(1, ceilSeconds(responseTimeout));
@@ -101,7 +113,9 @@ public final class IotHubMethodInvoker implements MethodInvoker {
                     .payload(JsonParser.parseString(new String(request.toJson(), StandardCharsets.UTF_8)))
                     .methodConnectTimeoutSeconds(connectSeconds).methodResponseTimeoutSeconds(responseSeconds)
                     .build();
-            DirectMethodResponse response = client.invoke(target.deviceId(), MqttMethodInvoker.METHOD, options);
+            DirectMethodResponse response = moduleId.isPresent()
+                    ? client.invoke(target.deviceId(), moduleId.get(), MqttMethodInvoker.METHOD, options)
+                    : client.invoke(target.deviceId(), MqttMethodInvoker.METHOD, options);
             Integer status = response.getStatus();
             if (status == null || status <= 0) {
                 return MethodResult.noAnswer("the hub answered without a device status");

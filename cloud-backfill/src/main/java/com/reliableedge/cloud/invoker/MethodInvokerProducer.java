@@ -39,7 +39,7 @@ public class MethodInvokerProducer {
                             + " is required for backfill.invoker.kind 'iothub'")),
                     c.iothub().trustStore(), c
                             .connectTimeout(),
-                    c.responseTimeout(), c.tokenTtl(), clock);
+                    c.responseTimeout(), c.tokenTtl(), clock, c.iothub().moduleId().filter(m -> !m.isBlank()));
             default -> throw new IllegalStateException("backfill.invoker.kind '" + c.kind()
                     + "' is unknown; use 'http', 'mqtt' or 'iothub'");
         };

@@ -121,6 +121,19 @@ class IotHubMethodInvokerTest extends MethodInvokerContractTest {
     }
 
     @Test
+    void aModuleIdCallsTheMethodOnThatModuleOfTheDevice() {
+        IotHubMethodInvoker onModule = new IotHubMethodInvoker(connectionString(hub.hostName()), Optional.of(pki
+                .caCertificate()), CONNECT, RESPONSE, Duration.ofMinutes(5), Clock.systemUTC(), Optional.of(
+                        "edge-relay"));
+        MethodResult result = onModule.invoke(target("dev-1"), request("r-module"));
+        assertThat(result.answered()).as(result.detail()).isTrue();
+        IotHubStandIn.Call atHub = hub.calls().get(hub.calls().size() - 1);
+        assertThat(atHub.deviceId()).isEqualTo("dev-1");
+        assertThat(atHub.moduleId()).isEqualTo("edge-relay");
+        assertThat(atHub.methodName()).isEqualTo("backfill");
+    }
+
+    @Test
     void aDeviceNotOnlineIsNoAnswerAfterTheConnectTimeout() {
         hub.offline("dev-1");
         long start = System.nanoTime();

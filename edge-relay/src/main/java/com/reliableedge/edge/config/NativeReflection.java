@@ -12,7 +12,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * through Jackson's tree model and SQLite brings its own native metadata, so only the payload records and the
  * enums read by name are listed, to keep a future switch to data binding safe. Paho (the mqtt transport) loads its
  * logger and message catalog by class name and its network modules through ServiceLoader; its resource bundles are
- * included by {@code quarkus.native.additional-build-args} in application.properties.
+ * included by {@code quarkus.native.additional-build-args} in application.properties. As an IoT Edge module the device
+ * SDK reads and writes the workload API's JSON (sign request and response, trust bundle, error) with Gson reflection.
  */
 @RegisterForReflection(targets = {BackfillRequest.class, BackfillResponse.class, BackfillResponse.Result.class,
         BackfillStatus.class, BackfillStatus.Outcome.class, BackfillJob.State.class}, classNames = {
@@ -20,6 +21,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 "org.eclipse.paho.client.mqttv3.internal.ResourceBundleCatalog",
                 "org.eclipse.paho.client.mqttv3.internal.TCPNetworkModuleFactory",
                 "org.eclipse.paho.client.mqttv3.internal.SSLNetworkModuleFactory",
+                "com.microsoft.azure.sdk.iot.device.hsm.parser.SignRequest",
+                "com.microsoft.azure.sdk.iot.device.hsm.parser.SignResponse",
+                "com.microsoft.azure.sdk.iot.device.hsm.parser.TrustBundleResponse",
+                "com.microsoft.azure.sdk.iot.device.hsm.parser.ErrorResponse",
                 // The jdbc source finds PostgreSQL's driver through DriverManager (ServiceLoader); its events are
                 // written with Jackson's streaming generator, which needs no reflection.
                 "org.postgresql.Driver"})

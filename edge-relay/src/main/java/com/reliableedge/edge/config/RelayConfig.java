@@ -191,6 +191,18 @@ public interface RelayConfig {
         /** A send not confirmed by the SDK's callback within this is retried. */
         @WithDefault("30s")
         Duration timeout();
+
+        /**
+         * {@code device} (DeviceClient, a device connection string), {@code module} (ModuleClient: a module connection
+         * string, or the IoT Edge runtime's {@code IOTEDGE_*} environment and workload API) or {@code auto} (the
+         * connection string's kind when one is set, else a module when {@code IOTEDGE_*} is set).
+         */
+        @WithDefault("auto")
+        String identity();
+
+        /** The module output the messages go to as a module (edgeHub routes read it); ignored as a device. */
+        @WithDefault("upstream")
+        String output();
     }
 
     interface Http {

@@ -24,10 +24,13 @@ import com.google.gson.JsonParser;
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.ConnectionStatusChangeContext;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.InternalClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubConnectionStatusChangeReason;
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.Message;
+import com.microsoft.azure.sdk.iot.device.MessageSentCallback;
+import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodPayload;
@@ -50,6 +53,10 @@ import io.quarkus.logging.Log;
  * Reconnecting and renewing the SAS token are the SDK's; this class only opens the client (again, with backoff, when
  * the first open fails or the SDK gives up after its retry policy) and reports the SDK's connection status
  * ({@link #reachable()}, the {@link StatusListener}).
+ * <p>
+ * As an IoT Hub module (a {@link ModuleClient}: an IoT Edge module talking to its local edgeHub, or a module connection
+ * string) the same holds, with messages sent as module messages to the configured module output and the method
+ * delivered as a module method.
  */
 public class IotHubTransport implements Transport {
 
@@ -75,7 +82,8 @@ public class IotHubTransport implements Transport {
     private static final Duration FIRST_REOPEN = Duration.ofSeconds(1);
     private static final Duration MAX_REOPEN = Duration.ofSeconds(60);
 
-    private final DeviceClient client;
+    private final InternalClient client;
+    private final String output;
     private final Duration timeout;
     private final int maxMessageBytes;
     private final StatusListener listener;
@@ -96,18 +104,28 @@ public class IotHubTransport implements Transport {
      */
     public IotHubTransport(ConnectionString connection, IotHubClientProtocol protocol, SSLContext sslContext,
             Duration timeout, int maxMessageBytes, StatusListener listener) {
+        this(new DeviceClient(connection.format(), protocol, options(sslContext)), connection.deviceId(), null,
+                timeout, maxMessageBytes, listener);
+    }
+
+    /**
+     * Over a client already built (a {@link DeviceClient}, or a {@link ModuleClient} from {@link IotHubClients}),
+     * opening it in the background.
+     *
+     * @param name the identity, for thread names and logs
+     * @param output the module output messages go to ({@link ModuleClient} only), or null for none
+     */
+    public IotHubTransport(InternalClient client, String name, String output, Duration timeout, int maxMessageBytes,
+            StatusListener listener) {
         this.timeout = timeout;
         this.maxMessageBytes = maxMessageBytes;
+        this.output = client instanceof ModuleClient && output != null && !output.isBlank() ? output : null;
         this.listener = listener == null ? (s, r) -> {
         } : listener;
-        ClientOptions.ClientOptionsBuilder options = ClientOptions.builder();
-        if (sslContext != null) {
-            options.sslContext(sslContext);
-        }
-        this.client = new DeviceClient(connection.format(), protocol, options.build());
+        this.client = client;
         client.setConnectionStatusChangeCallback(this::onStatus, null);
         this.opener = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "iothub-open-" + connection.deviceId());
+            Thread t = new Thread(r, "iothub-open-" + name);
             t.setDaemon(true);
             return t;
         });
@@ -219,6 +237,15 @@ public class IotHubTransport implements Transport {
         return new DirectMethodResponse(reply.status(), payloadJson(reply.payload()));
     }
 
+    /** The SDK's client options: the given TLS trust, or the SDK's default. */
+    static ClientOptions options(SSLContext sslContext) {
+        ClientOptions.ClientOptionsBuilder options = ClientOptions.builder();
+        if (sslContext != null) {
+            options.sslContext(sslContext);
+        }
+        return options.build();
+    }
+
     /** The reply's JSON as the SDK serializes it back (a String would be sent as a JSON string). */
     static JsonElement payloadJson(byte[] payload) {
         if (payload.length == 0) {
@@ -245,10 +272,14 @@ public class IotHubTransport implements Transport {
         }
         CompletableFuture<Optional<IotHubClientException>> sent = new CompletableFuture<>();
         try {
-            client.sendEventAsync(message(envelope, body, timeout),
-                    (m, e, context) -> sent.complete(Optional.ofNullable(
-                            e)),
-                    null);
+            Message message = message(envelope, body, timeout);
+            MessageSentCallback done = (m, e, context) -> sent.complete(Optional
+                    .ofNullable(e));
+            if (output != null) {
+                ((ModuleClient) client).sendEventAsync(message, done, null, output);
+            } else {
+                client.sendEventAsync(message, done, null);
+            }
         } catch (RuntimeException e) {
             return new Result(Outcome.RETRY, "the SDK did not take the message: " + describe(e));
         }

@@ -58,11 +58,11 @@ public class UpstreamProducer {
         return new MqttTransport(settings, device.deviceId());
     }
 
-    /** @throws IllegalStateException naming the key when the connection string, protocol or trust store is unusable */
+    /**
+     * @throws IllegalStateException naming the key (or the IOTEDGE_* variable) when the identity, protocol or trust
+     *             store is unusable
+     */
     static IotHubTransport iotHub(RelayConfig.IotHub hub, DeviceIdentity device, MeterRegistry registry) {
-        if (device.connection() == null) {
-            throw new IllegalStateException("relay.connection-string is required for relay.upstream.kind 'iothub'");
-        }
         IotHubClientProtocol protocol;
         SSLContext trust;
         try {
@@ -72,14 +72,9 @@ public class UpstreamProducer {
             // Already names the key and the value.
             throw new IllegalStateException(e.getMessage(), e);
         }
-        try {
-            return new IotHubTransport(device.connection(), protocol, trust, hub.timeout(), Envelope.MAX_MESSAGE_BYTES,
-                    new IotHubMetrics(registry));
-        } catch (IllegalArgumentException e) {
-            // The SDK's own checks (a HostName without the hub's name before a dot, …); they never show the key.
-            throw new IllegalStateException("relay.connection-string is not usable for IoT Hub (HostName '" + device
-                    .connection().hostName() + "'): " + e.getMessage(), e);
-        }
+        String name = device.isModule() ? device.deviceId() + "/" + device.moduleId() : device.deviceId();
+        return new IotHubTransport(IotHubClients.create(device, protocol, trust), name, hub.output(), hub.timeout(),
+                Envelope.MAX_MESSAGE_BYTES, new IotHubMetrics(registry));
     }
 
     void close(@Disposes Transport transport) {
