@@ -195,8 +195,9 @@ public final class Demo {
     private void keepRunning(RelaySystem system) throws InterruptedException {
         System.out.println();
         System.out.println("Both apps keep running (Ctrl-C stops them):");
- System.out.println("  cloud dashboard     " + system.cloud().baseUri() + "/   (operator key " + system.operatorKey()
-                + ")");
+        System.out.println(
+                "  cloud dashboard     " + system.cloud().baseUri() + "/   (operator key " + system.operatorKey()
+                        + ")");
         System.out.println("  cloud operator API  " + system.cloud().baseUri() + "/api/v1/streams"
                 + "   (Authorization: Bearer " + system.operatorKey() + ")");
         System.out.println("  cloud Swagger UI    " + system.cloud().baseUri() + "/q/swagger-ui");
@@ -224,8 +225,10 @@ public final class Demo {
         static String figures(Snapshot s) {
             Tally t = s.tally();
             return String.format("source %,d = live %,d + repaired %,d + lost %,d + missing %,d | open gaps %d"
-                    + " | backfill requests %d (%d in flight)", t.expected(), t.live(), t.repaired(), t.lost(), t
-                            .missing(), s.openGaps(), s.backfillRequests(), s.requestsInFlight());
+                    + " | backfill requests %d (%d in flight)", t.expected(), t.live(), t.repaired(), t.lost(),
+                    t
+                            .missing(),
+                    s.openGaps(), s.backfillRequests(), s.requestsInFlight());
         }
 
         void show(String phase, Snapshot s) {
