@@ -13,13 +13,17 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * enums read by name are listed, to keep a future switch to data binding safe. Paho (the mqtt transport) loads its
  * logger and message catalog by class name and its network modules through ServiceLoader; its resource bundles are
  * included by {@code quarkus.native.additional-build-args} in application.properties.
+ * The buffer tool runs before Quarkus, with picocli's annotations read by reflection.
  */
 @RegisterForReflection(targets = {BackfillRequest.class, BackfillResponse.class, BackfillResponse.Result.class,
         BackfillStatus.class, BackfillStatus.Outcome.class, BackfillJob.State.class}, classNames = {
                 "org.eclipse.paho.client.mqttv3.logging.JSR47Logger",
                 "org.eclipse.paho.client.mqttv3.internal.ResourceBundleCatalog",
                 "org.eclipse.paho.client.mqttv3.internal.TCPNetworkModuleFactory",
-                "org.eclipse.paho.client.mqttv3.internal.SSLNetworkModuleFactory"})
+                "org.eclipse.paho.client.mqttv3.internal.SSLNetworkModuleFactory",
+                // The buffer tool's --help/--version options: picocli reads this mixin of its own reflectively (the
+                // tool's command classes carry their own @RegisterForReflection).
+                "picocli.CommandLine$AutoHelpMixin"})
 public final class NativeReflection {
 
     private NativeReflection() {
