@@ -108,7 +108,8 @@ public final class Demo {
             say("faults over; waiting for the cloud to repair every gap");
             boolean quiet = awaitQuiet(system, Duration.ofSeconds(75));
             List<StreamReport> reports = system.completeness();
-            Snapshot last = snapshot(system);
+            // Over the very windows the report checked (the streams go on meanwhile), so the figures match it.
+            Snapshot last = snapshot(system, reports);
             saveForDiagnosis(system.api());
             status.clear();
             System.out.println();
@@ -155,6 +156,11 @@ public final class Demo {
 
     /** What the cloud serves against what the simulator holds, over each stream's checked window ({@link Tally}). */
     private Snapshot snapshot(RelaySystem system) {
+        return snapshot(system, null);
+    }
+
+    /** @param checkedBy the reports whose windows to count over; null for each stream's current window */
+    private Snapshot snapshot(RelaySystem system, List<StreamReport> checkedBy) {
         CloudClient api = system.api();
         try {
             List<CloudClient.Stream> streams = api.streams().stream().filter(s -> s.deviceId().equals(setup
@@ -164,10 +170,18 @@ public final class Demo {
             int gaps = 0;
             for (CloudClient.Stream s : streams) {
                 gaps += s.openGaps();
-                if (s.origin() == null || s.lastLiveEnd() == null) {
+                String from = s.origin();
+                String to = s.lastLiveEnd();
+                if (checkedBy != null) {
+                    StreamReport r = checkedBy.stream().filter(c -> c.batchId().equals(s.batchId())).findFirst()
+                            .orElse(null);
+                    from = r == null ? null : r.from();
+                    to = r == null ? null : r.to();
+                }
+                if (from == null || to == null) {
                     continue;
                 }
-                Window checked = Window.parse(s.indexKind(), s.origin(), s.lastLiveEnd());
+                Window checked = Window.parse(s.indexKind(), from, to);
                 tally = tally.plus(Tally.of(api.stream(setup.deviceId(), s.batchId()), gapsSeen.stream().filter(
                         g -> g.batchId().equals(s.batchId())).toList(), s.indexKind(), setup.period().toMillis(),
                         checked));
