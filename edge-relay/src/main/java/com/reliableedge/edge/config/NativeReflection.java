@@ -14,6 +14,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * logger and message catalog by class name and its network modules through ServiceLoader; its resource bundles are
  * included by {@code quarkus.native.additional-build-args} in application.properties. As an IoT Edge module the device
  * SDK reads and writes the workload API's JSON (sign request and response, trust bundle, error) with Gson reflection.
+ * The buffer tool runs before Quarkus, with picocli's annotations read by reflection.
  */
 @RegisterForReflection(targets = {BackfillRequest.class, BackfillResponse.class, BackfillResponse.Result.class,
         BackfillStatus.class, BackfillStatus.Outcome.class, BackfillJob.State.class}, classNames = {
@@ -27,7 +28,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 "com.microsoft.azure.sdk.iot.device.hsm.parser.ErrorResponse",
                 // The jdbc source finds PostgreSQL's driver through DriverManager (ServiceLoader); its events are
                 // written with Jackson's streaming generator, which needs no reflection.
-                "org.postgresql.Driver"})
+                "org.postgresql.Driver",
+                // The buffer tool's --help/--version options: picocli reads this mixin of its own reflectively (the
+                // tool's command classes carry their own @RegisterForReflection).
+                "picocli.CommandLine$AutoHelpMixin"})
 public final class NativeReflection {
 
     private NativeReflection() {

@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import com.reliableedge.fixtures.Mosquitto;
+import com.reliableedge.protocol.index.Window;
 import com.reliableedge.systemtest.cloud.CloudClient;
-import com.reliableedge.systemtest.cloud.PrometheusText;
 import com.reliableedge.systemtest.harness.Bindings;
 import com.reliableedge.systemtest.harness.RelaySystem;
-import com.reliableedge.systemtest.verify.Completeness;
 import com.reliableedge.systemtest.verify.StreamReport;
+import com.reliableedge.systemtest.verify.Tally;
 
 /**
  * The one-command demo: cloud-backfill (H2) and edge-relay (simulator, three streams, one sequence-indexed) as two
@@ -76,6 +76,10 @@ public final class Demo {
             say("cloud-backfill on " + system.cloud().baseUri() + ", edge-relay on " + system.edge().baseUri()
                     + "; streams " + setup.timeStreams() + " by time, " + setup.sequenceStreams() + " by sequence;"
                     + " the simulator drops its live feed for 4 s in every 40 s");
+            say("cloud dashboard " + system.cloud().baseUri() + "/ (operator key " + system.operatorKey() + ")");
+            say("status line: the source's events up to the cloud's newest live batch = live (arrived in order)"
+                    + " + repaired (filled after the cloud saw a gap: backlog or backfill) + lost (gone from the"
+                    + " source) + missing (not there yet)");
             Instant started = Instant.now();
             phase(system, Duration.ofSeconds(20), "flowing");
 
@@ -104,10 +108,15 @@ public final class Demo {
             say("faults over; waiting for the cloud to repair every gap");
             boolean quiet = awaitQuiet(system, Duration.ofSeconds(75));
             List<StreamReport> reports = system.completeness();
+            // Over the very windows the report checked (the streams go on meanwhile), so the figures match it.
+            Snapshot last = snapshot(system, reports);
             saveForDiagnosis(system.api());
             status.clear();
             System.out.println();
             System.out.println(StreamReport.table(reports));
+            if (last.ok()) {
+                System.out.println(StatusLine.figures(last));
+            }
             boolean complete = quiet && !reports.isEmpty() && reports.stream().allMatch(StreamReport::complete);
             System.out.printf("%s after %d s%n", complete
                     ? "COMPLETE: every expected event is in the cloud"
@@ -142,45 +151,49 @@ public final class Demo {
         return false;
     }
 
-    record Snapshot(boolean ok, int streams, long produced, long delivered, long backfillRequests, int openGaps,
-            int requestsInFlight) {
+    record Snapshot(boolean ok, int streams, Tally tally, long backfillRequests, int openGaps, int requestsInFlight) {
     }
 
+    /** What the cloud serves against what the simulator holds, over each stream's checked window ({@link Tally}). */
     private Snapshot snapshot(RelaySystem system) {
+        return snapshot(system, null);
+    }
+
+    /** @param checkedBy the reports whose windows to count over; null for each stream's current window */
+    private Snapshot snapshot(RelaySystem system, List<StreamReport> checkedBy) {
         CloudClient api = system.api();
         try {
             List<CloudClient.Stream> streams = api.streams().stream().filter(s -> s.deviceId().equals(setup
                     .deviceId())).toList();
-            long delivered = 0;
+            List<CloudClient.Gap> gapsSeen = api.gaps(setup.deviceId());
+            Tally tally = Tally.NONE;
             int gaps = 0;
             for (CloudClient.Stream s : streams) {
-                delivered += Completeness.eventsCovered(api.stream(setup.deviceId(), s.batchId()), s.indexKind(),
-                        setup.period().toMillis());
                 gaps += s.openGaps();
+                String from = s.origin();
+                String to = s.lastLiveEnd();
+                if (checkedBy != null) {
+                    StreamReport r = checkedBy.stream().filter(c -> c.batchId().equals(s.batchId())).findFirst()
+                            .orElse(null);
+                    from = r == null ? null : r.from();
+                    to = r == null ? null : r.to();
+                }
+                if (from == null || to == null) {
+                    continue;
+                }
+                Window checked = Window.parse(s.indexKind(), from, to);
+                tally = tally.plus(Tally.of(api.stream(setup.deviceId(), s.batchId()), gapsSeen.stream().filter(
+                        g -> g.batchId().equals(s.batchId())).toList(), s.indexKind(), setup.period().toMillis(),
+                        checked));
             }
-            long produced = producedSoFar((long) PrometheusText.sum(system.edgeMetrics(), "relay_events_read_total",
-                    ""));
             int inFlight = api.backfills("PENDING").size() + api.backfills("REQUESTED").size();
-            return new Snapshot(true, streams.size(), produced, delivered, api.backfills(null).size(), gaps,
-                    inFlight);
+            return new Snapshot(true, streams.size(), tally, api.backfills(null).size(), gaps, inFlight);
         } catch (IOException e) {
-            return new Snapshot(false, 0, 0, 0, 0, 0, 0);
+            return new Snapshot(false, 0, Tally.NONE, 0, 0, 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Snapshot(false, 0, 0, 0, 0, 0, 0);
+            return new Snapshot(false, 0, Tally.NONE, 0, 0, 0);
         }
-    }
-
-    private long producedBefore;
-    private long producedThisRun;
-
-    /** The edge's counter starts from zero at each restart; the status line shows the total across restarts. */
-    private long producedSoFar(long counter) {
-        if (counter < producedThisRun) {
-            producedBefore += producedThisRun;
-        }
-        producedThisRun = counter;
-        return producedBefore + counter;
     }
 
     /** Keeps the cloud's view of gaps and requests beside the logs, for a look after the run. */
@@ -196,6 +209,9 @@ public final class Demo {
     private void keepRunning(RelaySystem system) throws InterruptedException {
         System.out.println();
         System.out.println("Both apps keep running (Ctrl-C stops them):");
+        System.out.println(
+                "  cloud dashboard     " + system.cloud().baseUri() + "/   (operator key " + system.operatorKey()
+                        + ")");
         System.out.println("  cloud operator API  " + system.cloud().baseUri() + "/api/v1/streams"
                 + "   (Authorization: Bearer " + system.operatorKey() + ")");
         System.out.println("  cloud Swagger UI    " + system.cloud().baseUri() + "/q/swagger-ui");
@@ -219,12 +235,18 @@ public final class Demo {
             this.terminal = terminal;
         }
 
+        /** {@code source N = live + repaired + lost + missing}, then the gaps and requests. */
+        static String figures(Snapshot s) {
+            Tally t = s.tally();
+            return String.format("source %,d = live %,d + repaired %,d + lost %,d + missing %,d | open gaps %d"
+                    + " | backfill requests %d (%d in flight)", t.expected(), t.live(), t.repaired(), t.lost(),
+                    t
+                            .missing(),
+                    s.openGaps(), s.backfillRequests(), s.requestsInFlight());
+        }
+
         void show(String phase, Snapshot s) {
-            String line = String.format("[%-11s] produced %,d | delivered %,d | backfill requests %d | open gaps %d"
-                    + " | requests in flight %d", phase, s.produced(), s.delivered(), s.backfillRequests(),
-                    s
-                            .openGaps(),
-                    s.requestsInFlight());
+            String line = String.format("[%-11s] ", phase) + (s.ok() ? figures(s) : "cloud not answering");
             if (terminal) {
                 System.out.print("\r" + line + "   ");
                 System.out.flush();
@@ -236,7 +258,7 @@ public final class Demo {
 
         void clear() {
             if (terminal) {
-                System.out.print("\r" + " ".repeat(120) + "\r");
+                System.out.print("\r" + " ".repeat(170) + "\r");
             }
         }
     }

@@ -82,14 +82,4 @@ public final class Completeness {
                 missing[0], duplicates, wrong, detail.path("lost").size(), gaps.size(), repairs.size(),
                 repairs.isEmpty() ? null : repairs.get(repairs.size() - 1));
     }
-
-    /** The simulator events inside a stream's coverage, from its detail JSON: "delivered" on the status line. */
-    public static long eventsCovered(JsonNode detail, IndexKind kind, long periodMs) {
-        long n = 0;
-        for (JsonNode w : detail.path("coverage")) {
-            n += SimulatorData.countIn(kind, periodMs, Window.parse(kind, w.path("startWindow").asText(), w.path(
-                    "endWindow").asText()));
-        }
-        return n;
-    }
 }
