@@ -84,14 +84,15 @@ class OneShotIT {
             try (Connection c = DriverManager.getConnection(jdbc, "sa", "")) {
                 assertThat(age(c, List.of("fresh"))).isEqualTo(HOLES.size());
             }
-            OneShotProcess.Run hung = OneShotProcess.start(H2_JAR, runConfig(db, "3s", "60s"), dir, "run-2")
+            OneShotProcess.Run hung = OneShotProcess.start(H2_JAR, runConfig(db, "8s", "60s"), dir, "run-2")
                     .await(RUN_TIMEOUT);
             assertThat(hung.exitCode()).as(hung.stdout() + hung.stderr()).isEqualTo(4);
             assertThat(hung.stderr().strip()).startsWith("one-shot: exit 4: backfill.one-shot.max-wait passed with "
                     + HOLES.size() + " method calls unanswered").doesNotContain("\n");
             assertThat(hung.count("unanswered-at-bound")).isEqualTo(HOLES.size());
+            // A call not yet started at the bound never starts: the edge may have seen fewer than all of them.
             assertThat(sent(edge)).as("only the fresh stream's requests; the accepted ones are not sent again")
-                    .isEqualTo(holes(List.of("fresh")));
+                    .isNotEmpty().isSubsetOf(holes(List.of("fresh")));
         }
     }
 

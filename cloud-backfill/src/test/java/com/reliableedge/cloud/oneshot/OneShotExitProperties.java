@@ -24,7 +24,7 @@ class OneShotExitProperties {
                         unanswered, failed, drained, swept, left));
     }
 
-    @Property
+    @Property(tries = 200)
     void withoutAFailureTheRunSucceedsUnlessTheBoundOrASendStoppedIt(@ForAll("tallies") OneShotTally tally) {
         OneShotExit.Verdict v = OneShotExit.judge(tally, null);
         if (tally.unanswered() > 0 || tally.workLeft()) {
@@ -41,7 +41,7 @@ class OneShotExitProperties {
         }
     }
 
-    @Property
+    @Property(tries = 200)
     void aDatabaseFailureWinsOverEverythingElse(@ForAll("tallies") OneShotTally tally) {
         RuntimeException failure = new IllegalStateException("scan",
                 new RuntimeException("wrapped", new SQLException("Connection refused\nto 127.0.0.1:5432")));
@@ -51,7 +51,7 @@ class OneShotExitProperties {
                 .doesNotContain("\n");
     }
 
-    @Property
+    @Property(tries = 200)
     void aQueueFailureIsThreeUnlessTheDatabaseIsBehindIt(@ForAll("tallies") OneShotTally tally) {
         assertThat(OneShotExit.judge(tally, new RetryQueueUnreachableException("queue", new RuntimeException(
                 "503"))).exit().code()).isEqualTo(3);
