@@ -38,6 +38,13 @@ class UnbuiltKindIT {
     }
 
     @Test
+    void anUnknownModeFailsTheStartup() throws Exception {
+        failsNaming("backfill.mode", "one-shoot", "backfill.mode");
+        assertThat(Files.readString(Path.of("target", "unbuilt-kind-it", "backfill.mode-one-shoot.log")))
+                .contains("one-shoot");
+    }
+
+    @Test
     void anUnknownRetryQueueFailsTheStartup() throws Exception {
         failsNaming("backfill.queue.kind", "rabbit",
                 "backfill.queue.kind 'rabbit' is unknown; use 'jdbc' or 'azure-storage-queue'");

@@ -27,6 +27,16 @@ public interface BackfillConfig {
     @WithDefault("10s")
     Duration scanInterval();
 
+    /**
+     * {@code service}: a long-running service (ingest, schedulers, HTTP); {@code one-shot}: one scan, drain and send,
+     * then exit, for scheduled serverless jobs ({@code oneshot.OneShotJob}). Any other value stops the startup.
+     */
+    @WithDefault("service")
+    BackfillMode mode();
+
+    /** For {@code backfill.mode=one-shot}. */
+    OneShot oneShot();
+
     /** Whether this instance runs the scheduled scan (tests and one-shot jobs drive it themselves). */
     @WithDefault("true")
     boolean scanEnabled();
@@ -352,6 +362,16 @@ public interface BackfillConfig {
          * all under this module name) instead of on the device.
          */
         Optional<String> moduleId();
+    }
+
+    /** For {@code backfill.mode=one-shot}. */
+    interface OneShot {
+        /**
+         * How long a run may take from its start to its last answer (scan, drain, sends); at the bound it stops
+         * waiting and exits with the requests still unanswered left to the next run.
+         */
+        @WithDefault("2m")
+        Duration maxWait();
     }
 
     interface Queue {

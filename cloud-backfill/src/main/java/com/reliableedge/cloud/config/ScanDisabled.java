@@ -5,7 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
 
-/** Skips the scheduled scan and retention purge when {@code backfill.scan-enabled=false}. */
+/**
+ * Skips the scheduled scan and retention purge when {@code backfill.scan-enabled=false}, and in one-shot mode (the
+ * job runs its one scan itself).
+ */
 @ApplicationScoped
 public class ScanDisabled implements Scheduled.SkipPredicate {
 
@@ -17,6 +20,6 @@ public class ScanDisabled implements Scheduled.SkipPredicate {
 
     @Override
     public boolean test(ScheduledExecution execution) {
-        return !config.scanEnabled();
+        return !config.scanEnabled() || config.mode() == BackfillMode.ONE_SHOT;
     }
 }

@@ -38,6 +38,7 @@ import com.azure.messaging.eventhubs.models.EventPosition;
 import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.reliableedge.cloud.Refusal;
 import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.config.BackfillMode;
 import com.reliableedge.cloud.health.DatabaseFaults;
 import com.reliableedge.cloud.health.DatabaseWritableCheck;
 import com.reliableedge.cloud.ingest.EventHubsEvents.Ingestible;
@@ -121,8 +122,11 @@ public class EventHubsIngest {
                 .description("Event Hubs events offered again because they could not be committed").register(registry);
     }
 
-    void onStart(@Observes StartupEvent event) {
-        start();
+    void onStart(@Observes StartupEvent event, BackfillConfig backfill) {
+        // A one-shot job does not ingest.
+        if (backfill.mode() != BackfillMode.ONE_SHOT) {
+            start();
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {

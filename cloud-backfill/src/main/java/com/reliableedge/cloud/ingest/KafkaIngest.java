@@ -32,6 +32,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 import com.reliableedge.cloud.Refusal;
 import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.config.BackfillMode;
 import com.reliableedge.cloud.health.DatabaseFaults;
 import com.reliableedge.cloud.health.DatabaseWritableCheck;
 import com.reliableedge.cloud.security.DeviceAuthenticator;
@@ -115,8 +116,11 @@ public class KafkaIngest {
                 .register(registry);
     }
 
-    void onStart(@Observes StartupEvent event) {
-        start();
+    void onStart(@Observes StartupEvent event, BackfillConfig backfill) {
+        // A one-shot job does not ingest.
+        if (backfill.mode() != BackfillMode.ONE_SHOT) {
+            start();
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -25,6 +25,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 import com.reliableedge.cloud.Refusal;
 import com.reliableedge.cloud.config.BackfillConfig;
+import com.reliableedge.cloud.config.BackfillMode;
 import com.reliableedge.cloud.health.DatabaseFaults;
 import com.reliableedge.cloud.health.DatabaseWritableCheck;
 import com.reliableedge.cloud.security.DeviceAuthenticator;
@@ -106,8 +107,11 @@ public class MqttIngest {
                 .description("Connections of the MQTT ingest to its broker").register(registry);
     }
 
-    void onStart(@Observes StartupEvent event) {
-        start();
+    void onStart(@Observes StartupEvent event, BackfillConfig backfill) {
+        // A one-shot job does not ingest.
+        if (backfill.mode() != BackfillMode.ONE_SHOT) {
+            start();
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -49,7 +49,8 @@ public class RetryQueueProducer {
             throw new IllegalStateException(
                     "backfill.queue.connection-string is not a valid Azure Storage connection string");
         } catch (RuntimeException e) {
-            throw new IllegalStateException("backfill.queue.kind 'azure-storage-queue': cannot open queue '" + name
+            throw new RetryQueueUnreachableException("backfill.queue.kind 'azure-storage-queue': cannot open queue '"
+                    + name
                     + "' with backfill.queue.connection-string", e);
         }
     }

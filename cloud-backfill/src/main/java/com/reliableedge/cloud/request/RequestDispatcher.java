@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
@@ -82,41 +84,80 @@ public class RequestDispatcher {
         senders.shutdownNow();
     }
 
+    /**
+     * What one round of sends did.
+     *
+     * @param due the requests found due
+     * @param sent claimed, called and recorded (an answer or none)
+     * @param answered of those, the edge answered (any status)
+     * @param unanswered calls not finished at the wait bound: claimed ones are sent again once their lease ends,
+     *        unclaimed ones stay due
+     * @param failed sends that threw (the database, mostly): retried when their lease ends
+     */
+    public record Dispatch(int due, int sent, int answered, int unanswered, int failed) {
+    }
+
     /** Sends the requests that are due now, at most {@code backfill.dispatch-batch-size}; returns how many. */
     public int dispatchDue() {
+        return dispatchDue(null).sent();
+    }
+
+    /**
+     * Sends the requests that are due now, at most {@code backfill.dispatch-batch-size}, waiting for their calls
+     * until {@code waitUntil} (null: until each is done). Calls not done by then are left: not yet started ones never
+     * start, running ones finish or die with the process, their claims run out and a later scan sends them again.
+     */
+    public Dispatch dispatchDue(Instant waitUntil) {
         Instant now = clock.instant();
         List<String> due = QuarkusTransaction.requiringNew()
                 .call(() -> requestRows.due(now, now.minus(config.stallAfter()), config.dispatchBatchSize()));
-        List<Future<Boolean>> sends = new ArrayList<>(due.size());
+        List<Future<Optional<MethodResult>>> sends = new ArrayList<>(due.size());
         for (String requestId : due) {
-            sends.add(senders.submit(() -> dispatch(requestId)));
+            sends.add(senders.submit(() -> send(requestId)));
         }
         int sent = 0;
-        for (Future<Boolean> send : sends) {
+        int answered = 0;
+        int unanswered = 0;
+        int failed = 0;
+        for (Future<Optional<MethodResult>> send : sends) {
             try {
-                if (send.get()) {
+                Optional<MethodResult> result = waitUntil == null
+                        ? send.get()
+                        : send.get(Math.max(0, Duration.between(clock.instant(), waitUntil).toMillis()),
+                                TimeUnit.MILLISECONDS);
+                if (result.isPresent()) {
                     sent++;
+                    answered += result.get().answered() ? 1 : 0;
                 }
+            } catch (TimeoutException e) {
+                send.cancel(false);
+                unanswered++;
             } catch (ExecutionException e) {
+                failed++;
                 Log.errorf(e.getCause(), "sending a request failed; it is retried when its lease ends");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
-        return sent;
+        return new Dispatch(due.size(), sent, answered, unanswered, failed);
     }
 
     /** Claims, sends and records one request; false when it was not (or no longer) due here. */
     public boolean dispatch(String requestId) {
+        return send(requestId).isPresent();
+    }
+
+    /** Claims, sends and records one request: what the edge answered, or empty when it was not due here. */
+    private Optional<MethodResult> send(String requestId) {
         Optional<Claim> claim = QuarkusTransaction.requiringNew().call(() -> claim(requestId, clock.instant()));
         if (claim.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         Claim c = claim.get();
         MethodResult result = invoker.invoke(c.target(), c.payload());
         QuarkusTransaction.requiringNew().run(() -> record(c, result, clock.instant()));
-        return true;
+        return Optional.of(result);
     }
 
     private Optional<Claim> claim(String requestId, Instant now) {

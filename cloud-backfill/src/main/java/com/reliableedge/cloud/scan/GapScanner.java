@@ -46,8 +46,34 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class GapScanner {
 
-    /** What one scan did. */
-    public record ScanReport(int requestsCreated, int requestsSent, int retriesReceived, int expiredSwept) {
+    /**
+     * What one scan did; {@code streamsScanned} counts the streams (and operator backfills) planning looked at,
+     * {@code sends} is the detail of its round of sends.
+     */
+    public record ScanReport(int requestsCreated, int requestsSent, int retriesReceived, int expiredSwept,
+            int streamsScanned, RequestDispatcher.Dispatch sends) {
+    }
+
+    /** What planning did: streams (and operator backfills) looked at, requests created. */
+    private record Planned(int streams, int created) {
+    }
+
+    /**
+     * The retry queue failed during a scan (the rest of the scan ran: planning, sends and the expiry sweep).
+     * {@code report} is what the scan did all the same.
+     */
+    public static final class RetryQueueFailure extends IllegalStateException {
+
+        private final transient ScanReport report;
+
+        RetryQueueFailure(String message, Throwable cause, ScanReport report) {
+            super(message, cause);
+            this.report = report;
+        }
+
+        public ScanReport report() {
+            return report;
+        }
     }
 
     private final BackfillConfig config;
@@ -95,11 +121,19 @@ public class GapScanner {
 
     /** One full scan; its outcome feeds the scanner's health checks. */
     public ScanReport scan() {
+        return scan(null);
+    }
+
+    /**
+     * One full scan whose sends are waited for until {@code waitUntil} (null: each until it is done, as the scheduled
+     * scan does); the one-shot job's bound.
+     */
+    public ScanReport scan(Instant waitUntil) {
         long start = System.nanoTime();
         ScanReport report;
         try {
-            int created = planRequests();
-            int sent = dispatcher.dispatchDue();
+            Planned planned = plan();
+            RequestDispatcher.Dispatch sends = dispatcher.dispatchDue(waitUntil);
             int received = 0;
             RuntimeException queueFailure = null;
             try {
@@ -110,11 +144,11 @@ public class GapScanner {
             // The sweep needs only the database: a queue that is down must not strand the expired requests.
             int swept = retries.sweepExpired();
             refreshRequestMetrics();
+            report = new ScanReport(planned.created(), sends.sent(), received, swept, planned.streams(), sends);
             if (queueFailure != null) {
-                throw new IllegalStateException("retry queue: consuming retry messages failed (expired requests"
-                        + " were swept): " + describe(queueFailure), queueFailure);
+                throw new RetryQueueFailure("retry queue: consuming retry messages failed (expired requests"
+                        + " were swept): " + describe(queueFailure), queueFailure, report);
             }
-            report = new ScanReport(created, sent, received, swept);
         } catch (RuntimeException | Error e) {
             health.failed(e);
             throw e;
@@ -142,20 +176,26 @@ public class GapScanner {
      * others go on.
      */
     public int planRequests() {
+        return plan().created();
+    }
+
+    private Planned plan() {
         Instant now = clock.instant();
         int created = 0;
+        int looked = 0;
         for (Long streamId : QuarkusTransaction.requiringNew().call(() -> candidates(now))) {
             int budget = config.maxNewRequestsPerScan() - created;
             if (budget <= 0) {
-                return created;
+                return new Planned(looked, created);
             }
+            looked++;
             created += StreamIsolation.run(() -> QuarkusTransaction.requiringNew()
                     .call(() -> planStream(streamId, now, budget)),
                     e -> parking.park(streamId, "planning", e, now)).orElse(0);
         }
         int budget = config.maxNewRequestsPerScan() - created;
         if (budget <= 0) {
-            return created;
+            return new Planned(looked, created);
         }
         for (OperatorBackfillRepository.Pending row : QuarkusTransaction.requiringNew()
                 .call(() -> operatorBackfills.pending(now, budget))) {
@@ -163,13 +203,14 @@ public class GapScanner {
             if (left <= 0) {
                 break;
             }
+            looked++;
             long rowId = row.id();
             long streamId = row.streamId();
             created += StreamIsolation.run(() -> QuarkusTransaction.requiringNew()
                     .call(() -> operatorBackfills.plan(rowId, left, now)),
                     e -> parking.park(streamId, "operator backfill planning", e, now)).orElse(0);
         }
-        return created;
+        return new Planned(looked, created);
     }
 
     /**
