@@ -21,6 +21,13 @@ function append(el, children) {
   }
 }
 
+/** Replaces the children of {@code el}, leaving out null, undefined and false. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export function s(tag, attrs, ...children) {

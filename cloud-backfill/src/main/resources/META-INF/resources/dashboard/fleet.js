@@ -1,7 +1,7 @@
 // Fleet view: every stream with its state, covered fraction, open gaps and last live batch; sortable, filterable,
 // refreshing by itself.
 import { allStreams } from './api.js';
-import { h, percent, stateBadge, when, errorText } from './dom.js';
+import { h, fill, percent, stateBadge, when, errorText } from './dom.js';
 
 const REFRESH_MS = 5000;
 
@@ -40,7 +40,7 @@ export function fleetView(root, ctx) {
       onclick: () => { if (ui.sort === c.key) ui.dir = -ui.dir; else { ui.sort = c.key; ui.dir = 1; } render(); } },
     c.label));
   }
-  root.replaceChildren(
+  fill(root, 
     h('section', { class: 'toolbar' }, h('h2', {}, 'Fleet'), filterText, filterState,
       h('label', {}, auto, ' refresh every ' + REFRESH_MS / 1000 + ' s'), status),
     error, counts,
@@ -62,10 +62,10 @@ export function fleetView(root, ctx) {
     }
     const by = { HEALTHY: 0, GAPPED: 0, STALLED: 0 };
     rows.forEach((r) => { by[r.state] = (by[r.state] || 0) + 1; });
-    counts.replaceChildren(h('span', {}, rows.length + ' streams: '),
+    fill(counts, h('span', {}, rows.length + ' streams: '),
       ...Object.entries(by).map(([k, v]) => h('span', { class: 'count' }, stateBadge(k), ' ' + v)),
       shown.length !== rows.length ? h('span', { class: 'muted' }, ' (' + shown.length + ' shown)') : null);
-    tbody.replaceChildren(...shown.map((r) => {
+    fill(tbody, ...shown.map((r) => {
       const href = '#/stream/' + encodeURIComponent(r.deviceId) + '/' + encodeURIComponent(r.batchId);
       return h('tr', { class: 'stream-row', dataset: { device: r.deviceId, batch: r.batchId, state: r.state },
         onclick: (e) => { if (e.target.tagName !== 'A') location.hash = href; } },

@@ -1,6 +1,6 @@
 // Requests view: requests by state, newest first, each with its history (every attempt of its line).
 import { get } from './api.js';
-import { h, stateBadge, when, errorText } from './dom.js';
+import { h, fill, stateBadge, when, errorText } from './dom.js';
 
 export const STATES = ['PENDING', 'REQUESTED', 'COMPLETED', 'UNRECOVERABLE', 'FAILED'];
 const LIMIT = 500;
@@ -15,7 +15,7 @@ export function requestsView(root, ctx, state) {
   const tbody = h('tbody');
   const history = h('section', { id: 'request-history', class: 'panel', hidden: true });
   const status = h('span', { class: 'muted' });
-  root.replaceChildren(
+  fill(root, 
     h('section', { class: 'toolbar' }, h('h2', {}, 'Requests'), status),
     tabs, error, history,
     h('table', { class: 'grid', id: 'requests-table' }, h('thead', {}, h('tr', {}, ['request', 'stream', 'start',
@@ -26,12 +26,12 @@ export function requestsView(root, ctx, state) {
     try {
       const lists = await Promise.all(STATES.map((st) => get('/api/v1/backfills?state=' + st + '&limit=' + LIMIT)));
       const by = Object.fromEntries(STATES.map((st, i) => [st, lists[i]]));
-      tabs.replaceChildren(...STATES.map((st) => h('a', { href: '#/requests/' + st, dataset: { state: st },
+      fill(tabs, ...STATES.map((st) => h('a', { href: '#/requests/' + st, dataset: { state: st },
         class: st === chosen ? 'tab active' : 'tab', 'aria-current': st === chosen ? 'page' : null },
       st, h('span', { class: 'count', dataset: { count: by[st].length } },
         by[st].length >= LIMIT ? LIMIT + '+' : String(by[st].length)))));
       const rows = by[chosen];
-      tbody.replaceChildren(...rows.map((r) => h('tr', { class: 'request-row', dataset: { requestId: r.requestId,
+      fill(tbody, ...rows.map((r) => h('tr', { class: 'request-row', dataset: { requestId: r.requestId,
         state: r.state }, onclick: (e) => { if (e.target.tagName !== 'A') showHistory(history, r.requestId, ctx); } },
       h('td', { title: r.requestId }, r.requestId.slice(0, 8) + (r.operatorRequest ? ' (operator)' : '')),
       h('td', {}, h('a', { href: '#/stream/' + encodeURIComponent(r.deviceId) + '/' + encodeURIComponent(r.batchId) },
@@ -64,11 +64,11 @@ export function requestsView(root, ctx, state) {
 /** Shows a request's history (GET /api/v1/backfills/{requestId}) in {@code panel}. */
 export async function showHistory(panel, requestId, ctx) {
   panel.hidden = false;
-  panel.replaceChildren(h('p', { class: 'muted' }, 'loading the history of ' + requestId + '…'));
+  fill(panel, h('p', { class: 'muted' }, 'loading the history of ' + requestId + '…'));
   try {
     const body = await get('/api/v1/backfills/' + encodeURIComponent(requestId));
     const r = body.request;
-    panel.replaceChildren(
+    fill(panel, 
       h('h3', {}, 'Request ', h('code', {}, r.requestId), ' ', stateBadge(r.state),
         h('button', { type: 'button', class: 'close', onclick: () => { panel.hidden = true; } }, '×')),
       h('p', {}, r.deviceId + '/' + r.batchId + ' [', h('span', { class: 'wire' }, r.startWindow), ', ',
@@ -87,7 +87,7 @@ export async function showHistory(panel, requestId, ctx) {
       body.truncated ? h('p', { class: 'warn' }, 'The history was cut.') : null);
   } catch (e) {
     if (!ctx.isUnauthorized(e)) {
-      panel.replaceChildren(h('p', { class: 'error' }, 'Could not read the history: ' + errorText(e)));
+      fill(panel, h('p', { class: 'error' }, 'Could not read the history: ' + errorText(e)));
     }
   }
 }

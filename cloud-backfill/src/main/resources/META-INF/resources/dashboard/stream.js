@@ -1,7 +1,7 @@
 // Stream view: a zoomable timeline of one stream's index range with its coverage, gaps, lost windows, requests and
 // operator backfills; a gap's requests; a form that asks for a backfill through the operator API.
 import { get, post, streamPath } from './api.js';
-import { h, s, percent, stateBadge, when, errorText } from './dom.js';
+import { h, fill, s, percent, stateBadge, when, errorText } from './dom.js';
 import { showHistory } from './requests.js';
 
 const WIDTH = 1200;
@@ -49,7 +49,7 @@ export function streamView(root, ctx, deviceId, batchId) {
     h('label', {}, 'start ', bfStart), ' ', h('label', {}, 'end ', bfEnd), ' ',
     h('button', { type: 'submit', id: 'bf-submit' }, 'Request backfill'), bfAnswer);
 
-  root.replaceChildren(
+  fill(root, 
     h('p', {}, h('a', { href: '#/fleet' }, '← Fleet')), title, error, summary,
     h('section', { class: 'toolbar' },
       h('label', {}, 'from ', fromInput), h('label', {}, 'to ', toInput),
@@ -106,7 +106,7 @@ export function streamView(root, ctx, deviceId, batchId) {
 
   function renderSummary() {
     const st = data.stream;
-    summary.replaceChildren(
+    fill(summary, 
       field('state', stateBadge(st.state)), field('index', st.indexKind), field('covered', percent(st.coveredFraction)),
       field('open gaps', String(st.openGaps)), field('origin', st.origin || '–'), field('first start', st.firstStart || '–'),
       field('last end', st.lastEnd || '–'), field('last live end', st.lastLiveEnd || '–'),
@@ -204,7 +204,7 @@ export function streamView(root, ctx, deviceId, batchId) {
       visibility: 'hidden' });
     svg.append(selection);
     interact(svg, x, selection);
-    svgHolder.replaceChildren(svg);
+    fill(svgHolder, svg);
   }
 
   function interact(svg, x, selection) {
@@ -292,13 +292,13 @@ export function streamView(root, ctx, deviceId, batchId) {
     refetchTimer = setTimeout(() => load([Math.floor(view[0]), Math.ceil(view[1])]), 250);
   }
 
-  function showGap(g, fill) {
+  function showGap(g, fillForm) {
     selectedGap = g;
     const a = kind.parse(g.startWindow);
     const b = kind.parse(g.endWindow);
     const overlapping = data.requests.filter((r) => kind.parse(r.startWindow) < b && kind.parse(r.endWindow) > a);
     detail.hidden = false;
-    detail.replaceChildren(
+    fill(detail, 
       h('h3', {}, 'Gap [', h('span', { class: 'wire' }, g.startWindow), ', ', h('span', { class: 'wire' }, g.endWindow),
         ') ', stateBadge(g.state)),
       h('p', {}, 'observed ' + when(g.observedAt) + (g.closedAt ? ', closed ' + when(g.closedAt) : '')
@@ -307,7 +307,7 @@ export function streamView(root, ctx, deviceId, batchId) {
         : h('table', { class: 'grid', id: 'gap-requests' }, h('thead', {}, h('tr', {}, ['request', 'start', 'end',
           'state', 'attempt', 'sends', 'created', 'updated', 'reason'].map((c) => h('th', {}, c)))),
         h('tbody', {}, overlapping.map((r) => requestRow(r)))));
-    if (fill) {
+    if (fillForm) {
       bfStart.value = g.startWindow;
       bfEnd.value = g.endWindow;
     }
@@ -324,12 +324,12 @@ export function streamView(root, ctx, deviceId, batchId) {
   }
 
   function renderTables() {
-    gapTable.replaceChildren(...data.gaps.map((g) => h('tr', { class: 'gap-row', dataset: { state: g.state },
+    fill(gapTable, ...data.gaps.map((g) => h('tr', { class: 'gap-row', dataset: { state: g.state },
       onclick: () => showGap(g, true) },
     h('td', { class: 'wire' }, g.startWindow), h('td', { class: 'wire' }, g.endWindow), h('td', {}, stateBadge(g.state)),
     h('td', {}, when(g.observedAt)), h('td', {}, when(g.closedAt)), h('td', {}, g.needsOperator ? 'yes' : ''))));
     if (data.gaps.length === 0) gapTable.append(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No gaps.')));
-    requestTable.replaceChildren(...data.requests.map(requestRow));
+    fill(requestTable, ...data.requests.map(requestRow));
     if (data.requests.length === 0) {
       requestTable.append(h('tr', {}, h('td', { colspan: 9, class: 'muted' }, 'No requests.')));
     }
@@ -338,17 +338,17 @@ export function streamView(root, ctx, deviceId, batchId) {
   async function submit(e) {
     e.preventDefault();
     const body = { deviceId, batchId, startWindow: bfStart.value.trim(), endWindow: bfEnd.value.trim() };
-    bfAnswer.replaceChildren(h('span', { class: 'muted' }, 'asking…'));
+    fill(bfAnswer, h('span', { class: 'muted' }, 'asking…'));
     try {
       const created = await post('/api/v1/backfills', body);
-      bfAnswer.replaceChildren(h('p', { class: 'ok', id: 'bf-ok' }, 'Accepted: ' + created.length
+      fill(bfAnswer, h('p', { class: 'ok', id: 'bf-ok' }, 'Accepted: ' + created.length
         + ' request(s) created now' + (created.length ? '' : ' (the scanner plans the rest)') + '.'),
       h('ul', {}, created.map((r) => h('li', { dataset: { requestId: r.requestId } }, r.requestId + ' [' + r.startWindow
         + ', ' + r.endWindow + ') ' + r.state))));
       load(fetchedRange);
     } catch (err) {
       if (!ctx.isUnauthorized(err)) {
-        bfAnswer.replaceChildren(h('p', { class: 'error', id: 'bf-error' }, 'Refused' + (err.status ? ' ('
+        fill(bfAnswer, h('p', { class: 'error', id: 'bf-error' }, 'Refused' + (err.status ? ' ('
           + err.status + ')' : '') + ': ' + errorText(err)));
       }
     }

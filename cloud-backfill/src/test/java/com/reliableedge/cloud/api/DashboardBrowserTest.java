@@ -171,7 +171,6 @@ class DashboardBrowserTest extends ServiceTestBase {
 
         // A key that stops working (rotated) is asked for again with the API's message.
         page.evaluate("() => sessionStorage.setItem('backfill.operatorKey', 'rotated')");
-        open("#/requests");
         page.reload();
         assertThat(page.locator("#key-dialog")).isVisible();
         assertThat(page.locator("#key-error")).containsText("the operator key is wrong");
@@ -277,7 +276,8 @@ class DashboardBrowserTest extends ServiceTestBase {
         Locator ovenGap = page.locator("svg#timeline rect.gap-open");
         assertThat(ovenGap).hasAttribute("data-start", Instant.ofEpochMilli(seeded.ovenGapStart()).toString()
                 .replace("Z", ".000Z"));
-        assertThat(page.locator("#view-from")).hasValue(Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.000Z$"));
+        assertThat(page.locator("#view-from"))
+                .hasValue(Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.000Z$"));
         assertDrawnAt(page.locator("svg#timeline"), ovenGap, seeded.ovenGapStart(), seeded.ovenGapEnd());
     }
 
@@ -303,6 +303,10 @@ class DashboardBrowserTest extends ServiceTestBase {
         assertThat(page.locator("svg#timeline rect.request[data-request-id='" + shownId + "']"))
                 .hasAttribute("data-state", "PENDING");
 
+        page.locator("svg#timeline rect.gap-open[data-start='400']").click();
+        assertThat(page.locator("#gap-requests tbody tr")).hasCount(1);
+        screenshot("dashboard-stream.png");
+
         page.locator("#bf-start").fill("1240");
         page.locator("#bf-end").fill("1210");
         page.locator("#bf-submit").click();
@@ -311,9 +315,6 @@ class DashboardBrowserTest extends ServiceTestBase {
         assertThat(Edge.operator().get("/api/v1/backfills").then().extract().jsonPath()
                 .getList("findAll { it.operatorRequest }")).hasSize(1);
 
-        page.locator("svg#timeline rect.gap-open[data-start='400']").click();
-        assertThat(page.locator("#gap-requests tbody tr")).hasCount(1);
-        screenshot("dashboard-stream.png");
     }
 
     @Test
@@ -337,7 +338,8 @@ class DashboardBrowserTest extends ServiceTestBase {
         assertThat(history.nth(0)).hasAttribute("data-attempt", "1");
         assertThat(history.nth(0)).containsText("COMPLETED");
         assertThat(history.nth(0)).containsText("remainder re-requested as");
-        assertThat(history.nth(0)).containsText("[1800, 1850)");
+        // The edge reported both halves: [1800, 1850) filled, [1850, 1900) failed.
+        assertThat(history.nth(0)).containsText("[1800, 1900)");
         assertThat(history.nth(1)).hasAttribute("data-attempt", "2");
         assertThat(history.nth(1)).containsText("REQUESTED");
 

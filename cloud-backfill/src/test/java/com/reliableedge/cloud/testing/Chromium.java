@@ -31,7 +31,8 @@ public final class Chromium {
     /** Playwright with its own browser download switched off. */
     public static Playwright playwright() {
         ensureInstalled();
-        return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        return Playwright
+                .create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     }
 
     public static Browser launch(Playwright playwright) {
