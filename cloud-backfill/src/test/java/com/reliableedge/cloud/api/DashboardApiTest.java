@@ -2,6 +2,7 @@ package com.reliableedge.cloud.api;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
@@ -63,8 +64,7 @@ class DashboardApiTest extends ServiceTestBase {
                 .jsonPath();
         assertThat(t.getString("stream.state")).isEqualTo("GAPPED");
         assertThat(t.getInt("stream.openGaps")).isEqualTo(1);
-        assertThat(t.getDouble("stream.coveredFraction")).isEqualTo(55.0 / 70.0, org.assertj.core.api.Assertions
-                .within(1e-9));
+        assertThat(t.getDouble("stream.coveredFraction")).isCloseTo(55.0 / 70.0, within(1e-6));
         assertThat(t.getList("coverage.collect { it.startWindow + '-' + it.endWindow }"))
                 .containsExactly("0-30", "40-55", "60-70");
         assertThat(t.getList("gaps.collect { it.startWindow + '-' + it.endWindow + ' ' + it.state }"))
