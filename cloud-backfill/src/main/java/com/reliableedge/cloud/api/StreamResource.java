@@ -106,9 +106,7 @@ public class StreamResource {
                 .map(l -> new Views.LostView(s.indexKind.format(l.startIndex), s.indexKind.format(l.endIndex),
                         l.reason, l.requestId, l.recordedAt))
                 .toList();
-        Optional<Window> bound = GapRules.bound(s.origin, s.lastLiveEnd, null, Long.MIN_VALUE);
-        long covered = bound.map(b -> coverage.coveredLength(b.start(), b.end())).orElse(0L);
-        return new Views.StreamDetail(summary(s, covered, clock.instant()), intervals, open, lost);
+        return new Views.StreamDetail(summary(config, s, coverage, clock.instant()), intervals, open, lost);
     }
 
     @GET
@@ -156,6 +154,11 @@ public class StreamResource {
 
     /** @param covered how much of {@code [origin, lastLiveEnd)} coverage holds */
     Views.StreamSummary summary(StreamEntity s, long covered, Instant now) {
+        return summary(config, s, covered, now);
+    }
+
+    /** @param covered how much of {@code [origin, lastLiveEnd)} coverage holds */
+    static Views.StreamSummary summary(BackfillConfig config, StreamEntity s, long covered, Instant now) {
         double fraction = 1.0;
         Optional<Window> bound = GapRules.bound(s.origin, s.lastLiveEnd, null, Long.MIN_VALUE);
         if (bound.isPresent()) {
@@ -166,6 +169,13 @@ public class StreamResource {
                 Views.wire(k, s.lastEnd), Views.wire(k, s.origin), Views.wire(k, s.lastLiveEnd), fraction, s.openGaps,
                 StreamHealth.of(s.lastLiveAt, s.openGaps, now, config.stallAfter()).name(), s.lastLiveAt,
                 s.scanParkedUntil, s.scanParkReason);
+    }
+
+    /** The summary of a stream whose whole {@code coverage} is loaded. */
+    static Views.StreamSummary summary(BackfillConfig config, StreamEntity s, IntervalSet coverage, Instant now) {
+        Optional<Window> bound = GapRules.bound(s.origin, s.lastLiveEnd, null, Long.MIN_VALUE);
+        long covered = bound.map(b -> coverage.coveredLength(b.start(), b.end())).orElse(0L);
+        return summary(config, s, covered, now);
     }
 
     static StreamEntity stream(StreamStore streams, String deviceId, String batchId) {

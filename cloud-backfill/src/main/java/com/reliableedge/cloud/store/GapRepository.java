@@ -52,6 +52,12 @@ public class GapRepository {
         return GapEntity.list("streamId = ?1 and state = ?2 order by startIndex", streamId, GapEntity.State.OPEN);
     }
 
+    /** The stream's gaps in any state that overlap {@code [start, end)}, in index order, at most {@code max}. */
+    public List<GapEntity> within(long streamId, long start, long end, int max) {
+        return GapEntity.find("streamId = ?1 and endIndex > ?2 and startIndex < ?3 order by startIndex, id",
+                streamId, start, end).range(0, max - 1).list();
+    }
+
     /** The stream's open gaps that overlap {@code [start, end)}, in index order. */
     public List<GapEntity> openWithin(long streamId, long start, long end) {
         return GapEntity.list("streamId = ?1 and state = ?2 and endIndex > ?3 and startIndex < ?4 order by startIndex",

@@ -31,4 +31,9 @@ public class OperatorBackfillRepository {
                 .setMaxResults(max)
                 .getResultList().stream().map(row -> new Pending((Long) row[0], (Long) row[1])).toList();
     }
+
+    /** What is left of the stream's operator backfills, oldest first. */
+    public List<OperatorBackfillEntity> ofStream(long streamId) {
+        return OperatorBackfillEntity.list("streamId = ?1 order by id", streamId);
+    }
 }

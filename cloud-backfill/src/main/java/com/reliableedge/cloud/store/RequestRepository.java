@@ -88,6 +88,17 @@ public class RequestRepository {
         return BackfillRequestEntity.count("streamId = ?1 and state in ?2", streamId, states);
     }
 
+    /** The stream's requests that overlap {@code [start, end)}, in index order, at most {@code max}. */
+    public List<BackfillRequestEntity> within(long streamId, long start, long end, int max) {
+        return BackfillRequestEntity.find("streamId = ?1 and endIndex > ?2 and startIndex < ?3"
+                + " order by startIndex, createdAt, requestId", streamId, start, end).range(0, max - 1).list();
+    }
+
+    /** The requests made for the remainder of {@code parentId}, oldest first. */
+    public List<BackfillRequestEntity> children(String parentId) {
+        return BackfillRequestEntity.list("parentRequestId = ?1 order by createdAt, requestId", parentId);
+    }
+
     /** Requests with their streams, newest first, optionally in one state, at most {@code max}. */
     public List<WithStream> newestFirst(Optional<RequestState> state, int max) {
         String where = state.isEmpty() ? "" : " and r.state = :state";

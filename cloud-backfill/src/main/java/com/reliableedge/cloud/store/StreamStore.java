@@ -114,6 +114,11 @@ public class StreamStore {
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
     }
 
+    /** The stream of {@code streamId}, or null. */
+    public StreamEntity byId(long streamId) {
+        return StreamEntity.findById(streamId);
+    }
+
     /** Locks the stream's row until the end of the transaction: updates to one stream are serial. */
     public StreamEntity lock(long streamId) {
         return StreamEntity.findById(streamId, LockModeType.PESSIMISTIC_WRITE);

@@ -136,7 +136,8 @@ class MssqlChangelogTest {
                 "CREATE NONCLUSTERED INDEX ix_request_state_expires ON backfill_request(state, expires_at);",
                 "CREATE NONCLUSTERED INDEX ix_request_stream_state ON backfill_request(stream_id, state);",
                 "CREATE NONCLUSTERED INDEX ix_retry_message_visible ON retry_message(queue_name, visible_at);",
-                "CREATE NONCLUSTERED INDEX ix_operator_backfill_stream ON operator_backfill(stream_id);");
+                "CREATE NONCLUSTERED INDEX ix_operator_backfill_stream ON operator_backfill(stream_id);",
+                "CREATE NONCLUSTERED INDEX ix_request_parent ON backfill_request(parent_request_id);");
     }
 
     @Test
