@@ -29,7 +29,8 @@ class JacksonReflectionTest {
     @Test
     void everyTypeJacksonBindsOutsideEndpointSignaturesIsRegisteredForReflection() throws Exception {
         JacksonReflectionAudit audit = audit();
-        assertThat(audit.needed()).as("types found that Jackson binds").isNotEmpty();
+        // The edge binds nothing today (the protocol's JSON goes through Jackson's tree model and its REST answers
+        // are byte arrays); JacksonReflectionAuditTest shows that the audit finds what a binding call would need.
         assertThat(audit.unresolved()).as("call sites whose value's type the bytecode does not name: put the value in"
                 + " a typed local variable or cast it, so that its type can be checked").isEmpty();
         assertThat(audit.missing()).as("types Jackson binds that no @RegisterForReflection covers: add them to"
