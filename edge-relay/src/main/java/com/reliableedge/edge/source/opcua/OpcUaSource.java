@@ -340,17 +340,21 @@ public final class OpcUaSource implements SourceAdapter, AutoCloseable {
                             .node(), index.get(), json)));
                 }
             }
-            if (tick != Long.MIN_VALUE && !tickFeeds.isEmpty()) {
+            boolean ticked = tick != Long.MIN_VALUE && !tickFeeds.isEmpty();
+            if (ticked) {
                 // The clock goes last: the values of this notification were stamped before it was sampled.
                 for (LiveFeed f : tickFeeds) {
                     out.computeIfAbsent(f, k -> new ArrayList<>()).add(new LiveFeed.Tick(tick));
                 }
+            }
+            out.forEach(LiveFeed::offerAll);
+            if (ticked) {
+                // Counted once the feeds hold the tick: live() then promises a Resumed on the next poll.
                 synchronized (liveLock) {
                     ticks++;
                     liveLock.notifyAll();
                 }
             }
-            out.forEach(LiveFeed::offerAll);
         }
 
         @Override
