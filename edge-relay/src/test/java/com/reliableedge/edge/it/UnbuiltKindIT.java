@@ -89,6 +89,7 @@ class UnbuiltKindIT {
 
     @Test
     void anUnbuiltSourceKindFailsTheStartup() throws Exception {
-        failsNaming("relay.source.kind", "modbus", "relay.source.kind 'modbus' is not available; use 'simulator' or 'opcua'");
+        failsNaming("relay.source.kind", "modbus",
+                "relay.source.kind 'modbus' is not available; use 'simulator' or 'opcua'");
     }
 }
