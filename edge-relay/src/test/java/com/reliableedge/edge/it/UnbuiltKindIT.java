@@ -89,6 +89,7 @@ class UnbuiltKindIT {
 
     @Test
     void anUnbuiltSourceKindFailsTheStartup() throws Exception {
-        failsNaming("relay.source.kind", "opcua", "relay.source.kind 'opcua' is not available; use 'simulator'");
+        failsNaming("relay.source.kind", "modbus",
+                "relay.source.kind 'modbus' is not available; use 'simulator', 'opcua' or 'jdbc'");
     }
 }
