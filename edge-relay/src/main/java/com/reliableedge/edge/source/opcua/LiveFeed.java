@@ -43,6 +43,8 @@ final class LiveFeed {
     private long from = Long.MIN_VALUE;
     private long target = Long.MIN_VALUE;
     private long reported = Long.MIN_VALUE;
+    // The highest index of a value let go while waiting for the first tick; the resumption starts after it.
+    private long droppedBeforeTick = Long.MIN_VALUE;
 
     LiveFeed(int capacity, long lagMillis) {
         this.capacity = capacity;
@@ -99,14 +101,30 @@ final class LiveFeed {
             }
         }
         if (!up) {
+            // A new subscription's first notification may list the value items before the clock: values stamped at
+            // or after the tick that resumes the feed are inside what it vouches for, whatever their order here.
+            List<NodeEvent> beforeTick = new ArrayList<>();
             while (!inbox.isEmpty()) {
                 Signal s = inbox.poll();
-                if (s instanceof Tick t) {
+                if (s instanceof Value v) {
+                    beforeTick.add(v.event());
+                } else if (s instanceof Tick t) {
                     up = true;
-                    from = Math.max(t.serverMillis(), reported);
+                    from = Math.max(Math.max(t.serverMillis(), reported), droppedBeforeTick == Long.MIN_VALUE
+                            ? Long.MIN_VALUE
+                            : droppedBeforeTick + 1);
+                    droppedBeforeTick = Long.MIN_VALUE;
                     target = Math.max(target, from);
+                    beforeTick.stream().filter(e -> e.event().index() >= from).forEach(pending::add);
                     return new LiveUpdate.Resumed(from);
                 }
+            }
+            // No tick yet, so the resumption point is not known: keep the values for it, up to the feed's capacity;
+            // past that, the resumption starts after the highest value let go (nothing vouched is dropped).
+            if (beforeTick.size() <= capacity) {
+                beforeTick.forEach(e -> inbox.add(new Value(e)));
+            } else {
+                beforeTick.forEach(e -> droppedBeforeTick = Math.max(droppedBeforeTick, e.index()));
             }
             return new LiveUpdate.Data(List.of(), reported == Long.MIN_VALUE ? Long.MIN_VALUE : reported);
         }
