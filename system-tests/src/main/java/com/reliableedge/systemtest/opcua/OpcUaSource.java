@@ -32,9 +32,10 @@ public final class OpcUaSource {
     public static Map<String, String> edgeConfig(String endpointUrl, Map<String, String> streams) {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("relay.source.kind", "opcua");
-        c.put("relay.source.opcua.endpoint-url", endpointUrl);
+        c.put("relay.source.opcua.endpoint", endpointUrl);
         c.put("relay.source.opcua.security-policy", "None");
         c.put("relay.source.opcua.security-mode", "None");
+        c.put("relay.source.opcua.accept-any-server-certificate", "true");
         streams.forEach((batchId, node) -> c.put("relay.source.opcua.streams.\"" + batchId + "\".nodes", node));
         return c;
     }
