@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -62,6 +63,66 @@ public interface RelayConfig {
         int maxEventsPerPoll();
 
         Simulator simulator();
+
+        /** The OPC UA source ({@code kind=opcua}); see the edge README's "OPC UA source". */
+        Opcua opcua();
+    }
+
+    interface Opcua {
+        /** {@code opc.tcp://host:port/path}; required with {@code kind=opcua}. */
+        Optional<String> endpoint();
+
+        /** {@code None} or {@code Basic256Sha256}. */
+        @WithDefault("None")
+        String securityPolicy();
+
+        /** {@code None}, {@code Sign} or {@code SignAndEncrypt}. */
+        @WithDefault("None")
+        String securityMode();
+
+        Optional<String> user();
+
+        Optional<String> password();
+
+        /** PEM certificate and PKCS#8 PEM key of this client; without them a self-signed pair is made at start. */
+        Optional<Path> certificate();
+
+        Optional<Path> privateKey();
+
+        /** Authenticate as the certificate (X.509 user token) instead of anonymously when no user is set. */
+        @WithDefault("false")
+        boolean certificateIdentity();
+
+        /** Directory of trusted server certificates (DER or PEM files). */
+        Optional<Path> trustDir();
+
+        /** Trust any server certificate (tests, demos only). */
+        @WithDefault("false")
+        boolean acceptAnyServerCertificate();
+
+        @WithDefault("100ms")
+        Duration publishingInterval();
+
+        /** How far the watermark stays behind the server's clock: values stamped later than this are late. */
+        @WithDefault("500ms")
+        Duration watermarkLag();
+
+        /** Most live values held per stream between two polls; past it the feed counts as lost. */
+        @WithDefault("100000")
+        int queueCapacity();
+
+        /** How long the server keeps history; older windows are unavailable. Unset: it keeps everything. */
+        Optional<Duration> historyHorizon();
+
+        @WithDefault("10s")
+        Duration requestTimeout();
+
+        /** {@code streams.<batchId>.nodes=ns=2;s=a,ns=2;s=b}: each stream's node ids. */
+        Map<String, OpcuaStream> streams();
+    }
+
+    interface OpcuaStream {
+        List<String> nodes();
     }
 
     interface Simulator {

@@ -5,10 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import com.reliableedge.edge.config.RelayConfig;
+import com.reliableedge.edge.source.opcua.OpcUaSettings;
+import com.reliableedge.edge.source.opcua.OpcUaSource;
 import com.reliableedge.protocol.index.IndexKind;
 
 /** Builds the configured source adapter ({@code relay.source.kind}). */
@@ -19,8 +22,12 @@ public class SourceProducer {
     @Singleton
     SourceAdapter source(RelayConfig config, Clock clock) {
         String kind = config.source().kind();
+        if ("opcua".equals(kind)) {
+            return OpcUaSource.start(OpcUaSettings.from(config.source().opcua()), clock);
+        }
         if (!"simulator".equals(kind)) {
-            throw new IllegalStateException("relay.source.kind '" + kind + "' is not available; use 'simulator'");
+            throw new IllegalStateException("relay.source.kind '" + kind
+                    + "' is not available; use 'simulator' or 'opcua'");
         }
         RelayConfig.Simulator sim = config.source().simulator();
         List<String> sequence = sim.sequenceStreams().orElse(List.of()).stream().map(String::trim).toList();
@@ -40,5 +47,12 @@ public class SourceProducer {
                 sim.disconnectEvery().map(d -> d.toMillis()).orElse(0L), sim.disconnectFor().toMillis(), sim
                         .historyHorizon().map(d -> d.toMillis()).orElse(-1L),
                 sim.historyDelay(), sim.eventBytes()), clock);
+    }
+
+    /** Closes a source that holds connections (the opcua one). */
+    void close(@Disposes SourceAdapter source) throws Exception {
+        if (source instanceof AutoCloseable c) {
+            c.close();
+        }
     }
 }
