@@ -57,7 +57,7 @@ public final class OpcUaServerProcess implements Closeable {
         });
         String url;
         try {
-            url = firstLine.get(60, TimeUnit.SECONDS);
+            url = firstLine.get(180, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             url = null;
         }
