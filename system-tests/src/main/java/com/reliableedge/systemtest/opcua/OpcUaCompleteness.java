@@ -76,7 +76,12 @@ public final class OpcUaCompleteness {
             }
             seen.merge(e.index(), 1, Integer::sum);
         }
-        long missing = recorded.keySet().stream().filter(i -> !seen.containsKey(i)).count();
+        List<Long> absent = recorded.keySet().stream().filter(i -> !seen.containsKey(i)).sorted().toList();
+        long missing = absent.size();
+        if (!absent.isEmpty()) {
+            // For diagnosis: which recorded values the cloud does not serve.
+            System.out.println(s.batchId() + " missing " + absent.stream().limit(20).map(kind::format).toList());
+        }
         long duplicates = seen.values().stream().mapToLong(n -> n - 1).sum();
         List<Duration> repairs = gaps.stream().filter(g -> g.closedAt() != null && g.observedAt() != null)
                 .map(g -> Duration.between(g.observedAt(), g.closedAt())).sorted().toList();

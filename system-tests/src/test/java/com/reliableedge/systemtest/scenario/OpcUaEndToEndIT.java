@@ -56,7 +56,12 @@ class OpcUaEndToEndIT extends ScenarioBase {
         system.wipeEdgeData();
         faults += 2;
         holdFor(Duration.ofSeconds(6));
+        java.time.Instant restarted = java.time.Instant.now();
         system.edge().startAndAwaitReady(Duration.ofSeconds(60));
+        // Otherwise the cloud is "quiet" before the new edge's first batch shows it the hole.
+        awaitUntil("the restarted edge's live batches reach the cloud", Duration.ofSeconds(60), () -> system.api()
+                .streams().stream().allMatch(s -> s.lastLiveEnd() != null && java.time.Instant.parse(s.lastLiveEnd())
+                        .isAfter(restarted)));
 
         RecordedValues recorded = (nodeId, from, to) -> server.recorded(nodeId.substring(nodeId.indexOf(";s=") + 3),
                 from, to).stream().map(r -> new RecordedValues.Value(r.sourceMillis(), r.value())).toList();
