@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +37,8 @@ public record OpcUaSettings(String endpoint, Policy policy, Mode mode, Optional<
     }
 
     public OpcUaSettings {
-        streams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(streams));
+        // Sorted by batchId: one order for streams(), whatever map the caller built.
+        streams = java.util.Collections.unmodifiableMap(new TreeMap<>(streams));
         if (endpoint == null || !endpoint.startsWith("opc.tcp://")) {
             throw bad("endpoint", endpoint, "an opc.tcp:// URL is required");
         }

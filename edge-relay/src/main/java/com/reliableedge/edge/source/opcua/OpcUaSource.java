@@ -76,6 +76,7 @@ public final class OpcUaSource implements SourceAdapter, AutoCloseable {
     private volatile OpcUaClient client;
     private volatile OpcUaSubscription subscription;
     private volatile boolean closed;
+    private volatile boolean stale = true;
     private volatile long ticks;
     private final Object liveLock = new Object();
     private long retryMillis = 250;
@@ -164,17 +165,19 @@ public final class OpcUaSource implements SourceAdapter, AutoCloseable {
                 @Override
                 public void onSessionActive(UaSession session) {
                     Log.infof("OPC UA session to %s active", settings.endpoint());
-                    connector.execute(OpcUaSource.this::subscribe);
+                    connector.execute(OpcUaSource.this::subscribeIfStale);
                 }
 
                 @Override
                 public void onSessionInactive(UaSession session) {
                     lose("the session to " + settings.endpoint() + " is inactive");
+                    // Resubscribed once the session is active again.
+                    stale = true;
                 }
             });
             client = c;
             retryMillis = 250;
-            subscribe();
+            subscribeIfStale();
         } catch (Exception e) {
             Log.warnf("Cannot connect to OPC UA server %s (%s); retrying in %d ms", settings.endpoint(), e
                     .getMessage(), retryMillis);
@@ -183,8 +186,25 @@ public final class OpcUaSource implements SourceAdapter, AutoCloseable {
         }
     }
 
-    /** Replaces the subscription with a new one (runs on the connector thread). */
+    /** A loss that needs a new subscription: the feeds are lost now, the connector resubscribes. */
+    private void markStale(String why) {
+        lose(why);
+        stale = true;
+        connector.execute(this::subscribeIfStale);
+    }
+
+    private void subscribeIfStale() {
+        if (stale) {
+            subscribe();
+        }
+    }
+
+    /**
+     * Replaces the subscription with a new one (runs on the connector thread, only after a loss: a replacement
+     * brings the nodes' current values again, which must not be taken for new ones).
+     */
     private void subscribe() {
+        stale = false;
         OpcUaClient c = client;
         if (closed || c == null) {
             return;
@@ -199,6 +219,9 @@ public final class OpcUaSource implements SourceAdapter, AutoCloseable {
             double interval = settings.publishingInterval().toMillis();
             OpcUaSubscription sub = new OpcUaSubscription(c, interval);
             sub.setSubscriptionListener(new Listener(gen));
+            // The watchdog (1.5 keep-alive intervals without a publish response) is a loss: keep it clear of a
+            // busy machine's delays, at least 5 s, however short the publishing interval.
+            sub.setTargetKeepAliveInterval(Math.max(5_000.0, 10 * interval));
             sub.create();
             Map<OpcUaMonitoredItem, List<Route>> items = new IdentityHashMap<>();
             // Every value is reported, also one equal to the last (the default trigger drops those).
@@ -216,6 +239,10 @@ public final class OpcUaSource implements SourceAdapter, AutoCloseable {
             OpcUaMonitoredItem clockItem = OpcUaMonitoredItem.newDataItem(NodeIds.Server_ServerStatus_CurrentTime);
             clockItem.setSamplingInterval(interval);
             clockItem.setQueueSize(uint(1));
+            // Set before the items exist on the server: the first clock samples may come before the check below.
+            java.util.concurrent.atomic.AtomicReference<List<LiveFeed>> clockFeeds = new java.util.concurrent.atomic.AtomicReference<>(
+                    streams.values().stream().map(Stream::feed).toList());
+            clockItem.setUserObject(clockFeeds);
             List<OpcUaMonitoredItem> all = new ArrayList<>(items.keySet());
             all.add(clockItem);
             sub.addMonitoredItems(all);
@@ -238,20 +265,22 @@ public final class OpcUaSource implements SourceAdapter, AutoCloseable {
                 throw new IllegalStateException("the server's CurrentTime cannot be monitored: " + clockItem
                         .getCreateResult());
             }
-            List<LiveFeed> clockFeeds = healthy.entrySet().stream().filter(Map.Entry::getValue).map(
-                    Map.Entry::getKey).toList();
-            clockItem.setUserObject(clockFeeds);
+            clockFeeds.set(healthy.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList());
             subscription = sub;
             Log.infof("OPC UA subscription to %s: %d nodes, publishing every %s", settings.endpoint(), items.size(),
                     settings.publishingInterval());
         } catch (Exception e) {
             Log.warnf("Cannot subscribe at OPC UA server %s (%s); retrying", settings.endpoint(), e.getMessage());
             lose("subscribing failed");
-            connector.schedule(this::subscribe, 1_000, TimeUnit.MILLISECONDS);
+            stale = true;
+            connector.schedule(this::subscribeIfStale, 1_000, TimeUnit.MILLISECONDS);
         }
     }
 
     private void lose(String why) {
+        if (closed) {
+            return;
+        }
         Log.warnf("OPC UA live feed lost: %s", why);
         generation.incrementAndGet();
         for (Stream s : streams.values()) {
@@ -285,18 +314,17 @@ public final class OpcUaSource implements SourceAdapter, AutoCloseable {
                 DataValue v = values.get(i);
                 Object user = item.getUserObject().orElse(null);
                 if (NodeIds.Server_ServerStatus_CurrentTime.equals(item.getReadValueId().getNodeId())) {
-                    if (user instanceof List<?> feeds && v.value() != null && v.value()
-                            .value() instanceof DateTime t && t.isValid()) {
-                        tickFeeds = (List<LiveFeed>) feeds;
+                    if (user instanceof java.util.concurrent.atomic.AtomicReference<?> feeds && v.value() != null && v
+                            .value().value() instanceof DateTime t && t.isValid()) {
+                        tickFeeds = (List<LiveFeed>) feeds.get();
                         tick = Math.max(tick, IndexKind.floorToMillis(t.getJavaInstant()));
                     }
                     continue;
                 }
                 if (v.statusCode() != null && v.statusCode().isOverflowSet()) {
                     // The server's queue for this node overflowed: values were dropped there.
-                    lose("the server's queue of " + item.getReadValueId().getNodeId().toParseableString()
+                    markStale("the server's queue of " + item.getReadValueId().getNodeId().toParseableString()
                             + " overflowed");
-                    connector.execute(OpcUaSource.this::subscribe);
                     return;
                 }
                 var index = EventJson.index(v);
@@ -312,7 +340,7 @@ public final class OpcUaSource implements SourceAdapter, AutoCloseable {
                             .node(), index.get(), json)));
                 }
             }
-            if (tick != Long.MIN_VALUE) {
+            if (tick != Long.MIN_VALUE && !tickFeeds.isEmpty()) {
                 // The clock goes last: the values of this notification were stamped before it was sampled.
                 for (LiveFeed f : tickFeeds) {
                     out.computeIfAbsent(f, k -> new ArrayList<>()).add(new LiveFeed.Tick(tick));
@@ -328,32 +356,28 @@ public final class OpcUaSource implements SourceAdapter, AutoCloseable {
         @Override
         public void onNotificationDataLost(OpcUaSubscription sub) {
             if (current()) {
-                lose("notifications were lost (republish failed)");
-                connector.execute(OpcUaSource.this::subscribe);
+                markStale("notifications were lost (republish failed)");
             }
         }
 
         @Override
         public void onWatchdogTimerElapsed(OpcUaSubscription sub) {
             if (current()) {
-                lose("no publish response within the keep-alive watchdog");
-                connector.execute(OpcUaSource.this::subscribe);
+                markStale("no publish response within the keep-alive watchdog");
             }
         }
 
         @Override
         public void onStatusChanged(OpcUaSubscription sub, StatusCode status) {
             if (current() && status.isBad()) {
-                lose("the subscription's status is " + status);
-                connector.execute(OpcUaSource.this::subscribe);
+                markStale("the subscription's status is " + status);
             }
         }
 
         @Override
         public void onTransferFailed(OpcUaSubscription sub, StatusCode status) {
             if (current()) {
-                lose("the subscription could not be transferred to the new session (" + status + ")");
-                connector.execute(OpcUaSource.this::subscribe);
+                markStale("the subscription could not be transferred to the new session (" + status + ")");
             }
         }
     }
