@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +15,11 @@ import com.reliableedge.protocol.index.Window;
 import com.reliableedge.systemtest.cloud.CloudClient;
 import com.reliableedge.systemtest.harness.Bindings;
 import com.reliableedge.systemtest.harness.RelaySystem;
+import com.reliableedge.systemtest.opcua.OpcUaCompleteness;
+import com.reliableedge.systemtest.opcua.OpcUaHistory;
+import com.reliableedge.systemtest.opcua.OpcUaServerProcess;
+import com.reliableedge.systemtest.opcua.OpcUaSource;
+import com.reliableedge.systemtest.verify.Completeness;
 import com.reliableedge.systemtest.verify.StreamReport;
 import com.reliableedge.systemtest.verify.Tally;
 
@@ -26,6 +32,11 @@ import com.reliableedge.systemtest.verify.Tally;
  * With {@code --transport mqtt} both apps talk through a local mosquitto instead (the test fixture's: Debian's
  * {@code mosquitto}, installed with apt-get when missing and run as root): the edge publishes there, the cloud
  * ingests from there and sends the backfill method there; the network cut becomes the broker stopped for 15 s.
+ * <p>
+ * With {@code --source opcua} the edge reads an OPC UA server instead of the simulator: the test-fixtures'
+ * {@code OpcUaTestServer} as its own process (two nodes, a value every 100 ms, all kept in history), one stream per
+ * node; the same faults; the final report compares what the server recorded (read back from it with HistoryRead)
+ * with what the cloud serves.
  */
 public final class Demo {
 
@@ -33,11 +44,20 @@ public final class Demo {
     private final boolean keepRunning;
     private final Mosquitto broker;
     private final StatusLine status = new StatusLine(System.console() != null);
+    private final OpcUaServerProcess opcUa;
+    private final Map<String, String> opcUaStreams;
 
     private Demo(RelaySystem.Setup setup, boolean keepRunning, Mosquitto broker) {
+        this(setup, keepRunning, broker, null, Map.of());
+    }
+
+    private Demo(RelaySystem.Setup setup, boolean keepRunning, Mosquitto broker, OpcUaServerProcess opcUa,
+            Map<String, String> opcUaStreams) {
         this.setup = setup;
         this.keepRunning = keepRunning;
         this.broker = broker;
+        this.opcUa = opcUa;
+        this.opcUaStreams = opcUaStreams;
     }
 
     public static void main(String[] args) throws Exception {
@@ -56,6 +76,14 @@ public final class Demo {
                 .withEdgeConfig(Map.of(
                         "relay.source.simulator.disconnect-every", "40s",
                         "relay.source.simulator.disconnect-for", "4s"));
+        String source = option(arguments, "--source", "simulator");
+        if (!List.of("simulator", "opcua").contains(source)) {
+            System.err.println("--source '" + source + "' is not available; use 'simulator' or 'opcua'");
+            System.exit(2);
+        }
+        if ("opcua".equals(source)) {
+            System.exit(runOnOpcUa(setup, keep, transport));
+        }
         if (!"mqtt".equals(transport)) {
             System.exit(new Demo(setup, keep, null).run());
         }
@@ -67,6 +95,49 @@ public final class Demo {
         System.exit(code);
     }
 
+    private static String option(List<String> arguments, String name, String fallback) {
+        int i = arguments.indexOf(name);
+        return i >= 0 && i + 1 < arguments.size() ? arguments.get(i + 1) : fallback;
+    }
+
+    /** The demo on the OPC UA test server, run as its own process and stopped before the exit. */
+    private static int runOnOpcUa(RelaySystem.Setup setup, boolean keep, String transport) throws Exception {
+        List<String> nodes = List.of("line-1", "line-2");
+        try (OpcUaServerProcess server = OpcUaServerProcess.start(nodes, setup.period(), setup.work().resolve(
+                "opcua-server.log"))) {
+            Map<String, String> streams = new LinkedHashMap<>();
+            for (String n : nodes) {
+                streams.put(n, server.nodeIds().get(n));
+            }
+            RelaySystem.Setup onOpcUa = OpcUaSource.opcUa(setup, server.endpointUrl(), streams);
+            if (!"mqtt".equals(transport)) {
+                return new Demo(onOpcUa, keep, null, server, streams).run();
+            }
+            try (Mosquitto broker = Mosquitto.builder(setup.work().resolve("mosquitto")).start()) {
+                return new Demo(Bindings.mqtt(onOpcUa, broker.url()), keep, broker, server, streams).run();
+            }
+        }
+    }
+
+    private String sourceDescription() {
+        if (opcUa == null) {
+            return "; streams " + setup.timeStreams() + " by time, " + setup.sequenceStreams() + " by sequence;"
+                    + " the simulator drops its live feed for 4 s in every 40 s";
+        }
+        return "; streams " + opcUaStreams + " by time from the OPC UA test server " + opcUa.endpointUrl()
+                + " (pid " + opcUa.pid() + ", log " + setup.root().relativize(opcUa.log()) + ")";
+    }
+
+    /** Every stream's report: against the simulator's formula, or against what the OPC UA server recorded. */
+    private List<StreamReport> completeness(RelaySystem system) throws IOException, InterruptedException {
+        if (opcUa == null) {
+            return system.completeness();
+        }
+        try (OpcUaHistory history = OpcUaHistory.connect(opcUa.endpointUrl())) {
+            return new OpcUaCompleteness(system.api(), setup.deviceId(), opcUaStreams, history).check();
+        }
+    }
+
     int run() throws Exception {
         say("Reliable Edge Relay demo; logs and data in " + setup.root().relativize(setup.work()));
         if (broker != null) {
@@ -74,8 +145,7 @@ public final class Demo {
         }
         try (RelaySystem system = RelaySystem.start(setup)) {
             say("cloud-backfill on " + system.cloud().baseUri() + ", edge-relay on " + system.edge().baseUri()
-                    + "; streams " + setup.timeStreams() + " by time, " + setup.sequenceStreams() + " by sequence;"
-                    + " the simulator drops its live feed for 4 s in every 40 s");
+                    + sourceDescription());
             say("cloud dashboard " + system.cloud().baseUri() + "/ (operator key " + system.operatorKey() + ")");
             say("status line: the source's events up to the cloud's newest live batch = live (arrived in order)"
                     + " + repaired (filled after the cloud saw a gap: backlog or backfill) + lost (gone from the"
@@ -107,7 +177,7 @@ public final class Demo {
 
             say("faults over; waiting for the cloud to repair every gap");
             boolean quiet = awaitQuiet(system, Duration.ofSeconds(75));
-            List<StreamReport> reports = system.completeness();
+            List<StreamReport> reports = completeness(system);
             // Over the very windows the report checked (the streams go on meanwhile), so the figures match it.
             Snapshot last = snapshot(system, reports);
             saveForDiagnosis(system.api());

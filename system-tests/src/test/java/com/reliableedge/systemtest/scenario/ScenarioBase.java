@@ -68,9 +68,21 @@ abstract class ScenarioBase {
      * is served exactly once with its value, outside windows recorded as lost.
      */
     List<StreamReport> assertEverythingArrived(Duration quietTimeout) throws IOException, InterruptedException {
+        return assertEverythingArrived(quietTimeout, system::completeness);
+    }
+
+    /** What a completeness check answers: one report per stream of the device. */
+    @FunctionalInterface
+    interface CompletenessCheck {
+        List<StreamReport> check() throws IOException, InterruptedException;
+    }
+
+    /** {@link #assertEverythingArrived(Duration)} with another source's check (an OPC UA server's record). */
+    List<StreamReport> assertEverythingArrived(Duration quietTimeout, CompletenessCheck check) throws IOException,
+            InterruptedException {
         assertThat(system.awaitQuiet(quietTimeout)).as("the cloud repaired every gap within %s (see %s)",
                 quietTimeout, system.setup().work()).isTrue();
-        List<StreamReport> reports = system.completeness();
+        List<StreamReport> reports = check.check();
         System.out.println(StreamReport.table(reports));
         record(reports);
         assertThat(reports).hasSize(system.setup().timeStreams().size() + system.setup().sequenceStreams().size());
