@@ -19,7 +19,6 @@ import com.reliableedge.systemtest.opcua.OpcUaCompleteness;
 import com.reliableedge.systemtest.opcua.OpcUaHistory;
 import com.reliableedge.systemtest.opcua.OpcUaServerProcess;
 import com.reliableedge.systemtest.opcua.OpcUaSource;
-import com.reliableedge.systemtest.verify.Completeness;
 import com.reliableedge.systemtest.verify.StreamReport;
 import com.reliableedge.systemtest.verify.Tally;
 
